@@ -1,0 +1,115 @@
+package container
+
+import (
+	"github.com/sluicestream/sluice/internal/segmentstore/readindex"
+)
+
+// applyAccepted applies the effects of o to the accepted view. The live path
+// calls it when admitting o into the journal, recovery for every replayed
+// record.
+func (c *Container) applyAccepted(o *op) {
+	switch o.kind {
+	case opCreate:
+		s := &segment{id: o.seg, name: o.name, kind: o.segKind, index: readindex.New(0)}
+		s.accepted.setAttrs(o.attrs)
+		c.mu.segments[o.name] = s
+		c.mu.byID[o.seg] = s
+		if o.seg >= c.mu.nextID {
+			c.mu.nextID = o.seg + 1
+		}
+		return
+	}
+	s := c.mu.byID[o.seg]
+	if s == nil {
+		return
+	}
+	switch o.kind {
+	case opAppend:
+		s.accepted.length = o.offset + int64(len(o.data))
+		s.accepted.setAttrs(o.attrs)
+	case opAttrs:
+		s.accepted.setAttrs(o.attrs)
+	case opSeal:
+		s.accepted.sealed = true
+	case opTruncate:
+		s.accepted.start = o.offset
+	case opDelete:
+		delete(c.mu.segments, s.name)
+	case opMerge:
+		s.accepted.length = o.offset + o.length
+		s.accepted.setAttrs(o.attrs)
+		if src := c.mu.byID[o.source]; src != nil {
+			src.accepted.sealed = true
+			delete(c.mu.segments, src.name)
+			c.rememberMergeLocked(src.name, s.name)
+		}
+	}
+}
+
+// applyDurable applies the effects of a durable o to the durable view and the
+// read index. Parked reads that can now be answered are added to done; during
+// recovery done is nil and there are none.
+func (c *Container) applyDurable(o *op, done *completion) {
+	s := c.mu.byID[o.seg]
+	if s == nil {
+		return
+	}
+	s.modified = o.time
+	switch o.kind {
+	case opCreate:
+		s.created = true
+		s.durable.setAttrs(o.attrs)
+		c.mu.durable[s.name] = s
+	case opAppend:
+		s.durable.length = o.offset + int64(len(o.data))
+		s.durable.setAttrs(o.attrs)
+		c.serveLocked(s, s.index.Append(o.data), done)
+	case opAttrs:
+		s.durable.setAttrs(o.attrs)
+	case opSeal:
+		s.durable.sealed = true
+		c.serveLocked(s, s.index.Seal(), done)
+	case opTruncate:
+		s.durable.start = o.offset
+		s.index.Truncate(o.offset)
+	case opDelete:
+		c.dropLocked(s, done)
+	case opMerge:
+		var ready []*readindex.Waiter
+		if src := c.mu.byID[o.source]; src != nil {
+			src.index.Blocks(func(b []byte) { ready = append(ready, s.index.Append(b)...) })
+			c.dropLocked(src, done)
+		}
+		s.durable.length = o.offset + o.length
+		s.durable.setAttrs(o.attrs)
+		c.serveLocked(s, ready, done)
+	}
+}
+
+// dropLocked forgets a durably deleted segment and answers its parked reads.
+func (c *Container) dropLocked(s *segment, done *completion) {
+	s.deleted = true
+	if c.mu.durable[s.name] == s {
+		delete(c.mu.durable, s.name)
+	}
+	delete(c.mu.byID, s.id)
+	for _, w := range s.index.Close() {
+		w := w
+		if done != nil {
+			done.then(func() { w.Done(readindex.Result{Offset: w.Offset, Deleted: true}) })
+		}
+	}
+}
+
+// rememberMergeLocked records that source was merged into target so that a
+// retried merge can be answered; the memory is bounded.
+func (c *Container) rememberMergeLocked(source, target string) {
+	const keep = 4096
+	if len(c.mu.merged) >= keep {
+		for k := range c.mu.merged {
+			delete(c.mu.merged, k)
+			break
+		}
+	}
+	c.mu.merged[source] = mergedInto{target: target}
+}

@@ -1,0 +1,255 @@
+package container
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sluicestream/sluice/internal/segmentstore/readindex"
+)
+
+// Log is the container's view of its journal log: an ordered, durable record
+// sequence. The journal reports durability by calling Container.Durable.
+type Log interface {
+	Append(payload []byte) (seq uint64, err error)
+	Replay(fn func(seq uint64, payload []byte) error) error
+}
+
+// Config configures a container.
+type Config struct {
+	ID     int
+	Log    Log
+	Now    func() time.Time // nil = time.Now
+	Logger *slog.Logger     // nil = discard
+}
+
+// Container owns the segments of one container id: it validates operations,
+// journals them, applies them once durable and answers reads.
+//
+// Lock order: c.mu only; callbacks run with no lock held.
+type Container struct {
+	id     int
+	log    Log
+	now    func() time.Time
+	logger *slog.Logger
+
+	wake    chan struct{}
+	stop    chan struct{}
+	stopped sync.WaitGroup
+	// durableSeq and failure are written by the journal's goroutine.
+	durableSeq atomic.Uint64
+	failure    atomic.Pointer[error]
+
+	mu struct {
+		sync.Mutex
+		segments map[string]*segment // accepted view: creation accepted, deletion not
+		durable  map[string]*segment // durable view: creation durable, deletion not
+		byID     map[uint64]*segment // every segment not yet durably deleted
+		nextID   uint64
+		lastSeq  uint64 // sequence of the last record journaled
+		queue    fifo
+		merged   map[string]mergedInto // recently merged sources, to answer retries
+		encBuf   []byte
+		closed   bool
+		failed   error
+	}
+}
+
+type mergedInto struct {
+	target string
+}
+
+// Open recovers the container from its log and starts it.
+func Open(cfg Config) (*Container, error) {
+	c := &Container{
+		id:     cfg.ID,
+		log:    cfg.Log,
+		now:    cfg.Now,
+		logger: cfg.Logger,
+		wake:   make(chan struct{}, 1),
+		stop:   make(chan struct{}),
+	}
+	if c.now == nil {
+		c.now = time.Now
+	}
+	if c.logger == nil {
+		c.logger = slog.New(slog.DiscardHandler)
+	}
+	c.mu.segments = make(map[string]*segment)
+	c.mu.durable = make(map[string]*segment)
+	c.mu.byID = make(map[uint64]*segment)
+	c.mu.merged = make(map[string]mergedInto)
+	c.mu.nextID = 1
+
+	began := time.Now()
+	records, bytes := 0, 0
+	err := c.log.Replay(func(seq uint64, payload []byte) error {
+		o, err := decodeOp(payload)
+		if err != nil {
+			return fmt.Errorf("container %d record %d: %w", c.id, seq, err)
+		}
+		if o.kind == opAppend {
+			o.data = append([]byte(nil), o.data...) // payload is only valid during the call
+		}
+		c.applyAccepted(&o)
+		c.applyDurable(&o, nil)
+		c.mu.lastSeq = seq
+		records++
+		bytes += len(payload)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("recover container %d: %w", c.id, err)
+	}
+	c.durableSeq.Store(c.mu.lastSeq)
+	c.logger.Info("container recovered", "container", c.id, "records", records, "bytes", bytes,
+		"segments", len(c.mu.segments), "took", time.Since(began).Round(time.Microsecond))
+
+	c.stopped.Add(1)
+	go c.completeLoop()
+	return c, nil
+}
+
+// Durable is the journal's listener: every record up to seq is durable, or
+// the journal failed with err. It never blocks.
+func (c *Container) Durable(seq uint64, err error) {
+	if err != nil {
+		c.failure.CompareAndSwap(nil, &err)
+	} else {
+		for {
+			cur := c.durableSeq.Load()
+			if seq <= cur || c.durableSeq.CompareAndSwap(cur, seq) {
+				break
+			}
+		}
+	}
+	select {
+	case c.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Close stops the container. Operations still waiting for durability fail
+// with ErrContainerClosed; parked reads are answered as if their segment
+// vanished.
+func (c *Container) Close() {
+	c.mu.Lock()
+	if c.mu.closed {
+		c.mu.Unlock()
+		return
+	}
+	c.mu.closed = true
+	c.mu.Unlock()
+	close(c.stop)
+	c.stopped.Wait()
+
+	var done completion
+	c.mu.Lock()
+	for c.mu.queue.len() > 0 {
+		p := c.mu.queue.pop()
+		fail := p.fail
+		done.then(func() { fail(ErrContainerClosed) })
+	}
+	for _, s := range c.mu.byID {
+		for _, w := range s.index.Close() {
+			w := w
+			done.then(func() { w.Done(readindex.Result{Offset: w.Offset, Deleted: true}) })
+		}
+	}
+	c.mu.Unlock()
+	done.run()
+}
+
+// completeLoop applies operations as the journal makes them durable.
+func (c *Container) completeLoop() {
+	defer c.stopped.Done()
+	var done completion
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-c.wake:
+		}
+		durable := c.durableSeq.Load()
+		c.mu.Lock()
+		for c.mu.queue.len() > 0 && c.mu.queue.peek().seq <= durable {
+			p := c.mu.queue.pop()
+			p.apply(&done)
+		}
+		if errp := c.failure.Load(); errp != nil && c.mu.failed == nil {
+			c.mu.failed = fmt.Errorf("%w: %w", ErrContainerFailed, *errp)
+			c.logger.Error("container failed: journal error", "container", c.id, "err", *errp)
+			for c.mu.queue.len() > 0 {
+				p := c.mu.queue.pop()
+				fail, err := p.fail, c.mu.failed
+				done.then(func() { fail(err) })
+			}
+		}
+		c.mu.Unlock()
+		done.run()
+	}
+}
+
+// checkLocked reports why the container cannot accept operations.
+func (c *Container) checkLocked() error {
+	if c.mu.failed != nil {
+		return c.mu.failed
+	}
+	if c.mu.closed {
+		return ErrContainerClosed
+	}
+	return nil
+}
+
+// journalLocked appends o to the journal and queues its completion.
+func (c *Container) journalLocked(o *op, apply func(*completion), fail func(error)) error {
+	c.mu.encBuf = o.encode(c.mu.encBuf[:0])
+	seq, err := c.log.Append(c.mu.encBuf)
+	if err != nil {
+		if c.mu.failed == nil {
+			c.mu.failed = fmt.Errorf("%w: %w", ErrContainerFailed, err)
+		}
+		return c.mu.failed
+	}
+	c.mu.lastSeq = seq
+	c.mu.queue.push(pending{seq: seq, apply: apply, fail: fail})
+	return nil
+}
+
+// barrierLocked queues apply to run once everything journaled so far is
+// durable. It reports whether it ran already (nothing was in flight), in which
+// case apply has added its callbacks to done.
+func (c *Container) barrierLocked(done *completion, apply func(*completion), fail func(error)) {
+	if c.mu.queue.len() == 0 && c.mu.lastSeq <= c.durableSeq.Load() {
+		apply(done)
+		return
+	}
+	c.mu.queue.push(pending{seq: c.mu.lastSeq, apply: apply, fail: fail})
+}
+
+func (c *Container) nowMillis() int64 { return c.now().UnixMilli() }
+
+// lookupLocked finds a segment in the accepted view.
+func (c *Container) lookupLocked(name string) (*segment, error) {
+	s, ok := c.mu.segments[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoSuchSegment, name)
+	}
+	return s, nil
+}
+
+// durableLocked finds a segment whose creation is durable and whose deletion
+// is not.
+func (c *Container) durableLocked(name string) (*segment, error) {
+	s, ok := c.mu.durable[name]
+	if !ok {
+		return nil, fmt.Errorf("%w: %q", ErrNoSuchSegment, name)
+	}
+	return s, nil
+}
+
+// IsNotFound reports whether err means the segment does not exist.
+func IsNotFound(err error) bool { return errors.Is(err, ErrNoSuchSegment) }
