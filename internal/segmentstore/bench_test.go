@@ -2,8 +2,8 @@ package segmentstore_test
 
 import (
 	"bytes"
-	"fmt"
 	"context"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"

@@ -83,7 +83,9 @@ type crashWriter struct {
 	acked   atomic.Int64 // highest acknowledged event number
 }
 
-func event(name string, n int64) string { return fmt.Sprintf("%s-%d-%s", name, n, strings.Repeat("x", int(n%37))) }
+func event(name string, n int64) string {
+	return fmt.Sprintf("%s-%d-%s", name, n, strings.Repeat("x", int(n%37)))
+}
 
 // run writes until the connection breaks: it sets up (learning what the
 // server kept), then pipelines blocks of events numbered from there.
