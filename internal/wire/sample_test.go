@@ -1,0 +1,100 @@
+package wire
+
+import "math"
+
+var (
+	w1 = UUIDFromHalves(0x0011223344556677, -0x7766554433221101) // 00112233-4455-6677-8899-aabbccddeeff
+	w2 = UUIDFromHalves(1, 2)
+)
+
+// sampleCommands returns one command of every type, with every field set to
+// a non-default value (so a field that is not encoded or decoded shows up).
+func sampleCommands() []Command {
+	key := TableKey{Key: []byte("key-1"), Version: 17}
+	return []Command{
+		&Hello{HighVersion: 17, LowVersion: 5},
+		&KeepAlive{},
+		&Padding{Length: 13},
+		&PartialEvent{Data: []byte("\x00\x00\x00\x00\x00\x00\x00\x09part")},
+		&Event{Data: []byte("an event")},
+		&SetupAppend{RequestID: 1, WriterID: w1, Segment: "scope/stream/0.#epoch.0", Token: "tok"},
+		&AppendSetup{RequestID: 2, Segment: "scope/stream/0.#epoch.0", WriterID: w1, LastEventNumber: math.MinInt64},
+		&AppendBlock{WriterID: w1, Data: AppendEvent(nil, []byte("e1"))},
+		&AppendBlockEnd{WriterID: w1, SizeOfWholeEvents: 10, Data: []byte("end"), NumEvents: 3, LastEventNumber: 9, RequestID: 4},
+		&ConditionalAppend{WriterID: w2, EventNumber: 5, ExpectedOffset: 1000, Data: []byte("cond"), RequestID: 6},
+		&ConditionalBlockEnd{WriterID: w2, EventNumber: 7, ExpectedOffset: 2000, Data: []byte("chunk"), RequestID: 8},
+		&DataAppended{WriterID: w1, EventNumber: 9, PreviousEventNumber: 8, RequestID: 10, CurrentSegmentWriteOffset: 4096},
+		&ConditionalCheckFailed{WriterID: w2, EventNumber: 11, RequestID: 12},
+		&ReadSegment{Segment: "s/t/1.#epoch.2", Offset: 1 << 40, SuggestedLength: 1 << 20, Token: "t", RequestID: 13},
+		&SegmentRead{Segment: "s/t/1.#epoch.2", Offset: 1 << 40, AtTail: true, EndOfSegment: true, Data: []byte("data"), RequestID: 14},
+		&GetStreamSegmentInfo{RequestID: 15, SegmentName: "s/t/2", Token: "t"},
+		&StreamSegmentInfo{RequestID: 16, SegmentName: "s/t/2", Exists: true, IsSealed: true, IsDeleted: true,
+			LastModified: 1700000000000, WriteOffset: 5000, StartOffset: 100},
+		&LocateOffset{RequestID: 17, Segment: "s/t/3", TargetOffset: 77, Token: "t"},
+		&OffsetLocated{RequestID: 18, Segment: "s/t/3", Offset: 80},
+		&CreateSegment{RequestID: 19, Segment: "s/t/4", TargetRate: 1024, ScaleType: ScaleThroughput, Token: "t", RolloverSizeBytes: 1 << 30},
+		&SegmentCreated{RequestID: 20, Segment: "s/t/4"},
+		&CreateTransientSegment{RequestID: 21, WriterID: w1, ParentSegment: "s/t/4", Token: "t"},
+		&SealSegment{RequestID: 22, Segment: "s/t/5", Token: "t"},
+		&SegmentSealed{RequestID: 23, Segment: "s/t/5"},
+		&DeleteSegment{RequestID: 24, Segment: "s/t/6", Token: "t"},
+		&SegmentDeleted{RequestID: 25, Segment: "s/t/6"},
+		&UpdateSegmentPolicy{RequestID: 26, Segment: "s/t/7", TargetRate: 10, ScaleType: ScaleEventRate, Token: "t"},
+		&SegmentPolicyUpdated{RequestID: 27, Segment: "s/t/7"},
+		&GetSegmentAttribute{RequestID: 28, SegmentName: "s/t/8", AttributeID: w2, Token: "t"},
+		&SegmentAttribute{RequestID: 29, Value: -5},
+		&UpdateSegmentAttribute{RequestID: 30, SegmentName: "s/t/8", AttributeID: w2, NewValue: 3, ExpectedValue: math.MinInt64, Token: "t"},
+		&SegmentAttributeUpdated{RequestID: 31, Success: true},
+		&TruncateSegment{RequestID: 32, Segment: "s/t/9", TruncationOffset: 64, Token: "t"},
+		&SegmentTruncated{RequestID: 33, Segment: "s/t/9"},
+		&MergeSegments{RequestID: 34, Target: "s/t/0", Source: "s/t/0#transient.x", Token: "t",
+			AttributeUpdates: []ConditionalAttributeUpdate{
+				{AttributeID: w1, UpdateType: AttributeUpdateReplaceIfEquals, NewValue: 2, OldValue: 1},
+				{AttributeID: w2, UpdateType: AttributeUpdateReplace, NewValue: 9, OldValue: math.MinInt64},
+			}},
+		&SegmentsMerged{RequestID: 35, Target: "s/t/0", Source: "s/t/0#transient.x", NewTargetWriteOffset: 999},
+		&MergeSegmentsBatch{RequestID: 36, Target: "s/t/0", Sources: []string{"a", "b", "c"}, Token: "t"},
+		&SegmentsBatchMerged{RequestID: 37, Target: "s/t/0", Sources: []string{"a", "b"}, NewTargetWriteOffsets: []int64{10, 20}},
+		&WrongHost{RequestID: 38, Segment: "s/t/1", CorrectHost: "host:1234", ServerStackTrace: "at x"},
+		&SegmentIsSealed{RequestID: 39, Segment: "s/t/1", ServerStackTrace: "st", Offset: 55},
+		&SegmentAlreadyExists{RequestID: 40, Segment: "s/t/1", ServerStackTrace: "st"},
+		&NoSuchSegment{RequestID: 41, Segment: "s/t/1", ServerStackTrace: "st", Offset: 56},
+		&InvalidEventNumber{WriterID: w1, RequestID: 42, ServerStackTrace: "st", EventNumber: 57},
+		&SegmentIsTruncated{RequestID: 43, Segment: "s/t/1", StartOffset: 100, ServerStackTrace: "st", Offset: 58},
+		&OperationUnsupported{RequestID: 44, OperationName: "mergeSegments", ServerStackTrace: "st"},
+		&AuthTokenCheckFailed{RequestID: 45, ServerStackTrace: "st", ErrorCode: AuthErrorTokenExpired},
+		&ErrorMessage{RequestID: 46, Segment: "s/t/1", Message: "bad argument", ErrorCode: ErrorCodeIllegalArgument},
+		&TableSegmentNotEmpty{RequestID: 47, Segment: "tbl", ServerStackTrace: "st"},
+		&TableKeyDoesNotExist{RequestID: 48, Segment: "tbl", ServerStackTrace: "st"},
+		&TableKeyBadVersion{RequestID: 49, Segment: "tbl", ServerStackTrace: "st"},
+		&GetTableSegmentInfo{RequestID: 50, SegmentName: "tbl", Token: "t"},
+		&TableSegmentInfo{RequestID: 51, SegmentName: "tbl", StartOffset: 1, Length: 2, EntryCount: 3, KeyLength: 16},
+		&CreateTableSegment{RequestID: 52, Segment: "tbl", Token: "t", SortedDeprecated: true, KeyLength: 16, RolloverSizeBytes: 4 << 20},
+		&DeleteTableSegment{RequestID: 53, Segment: "tbl", MustBeEmpty: true, Token: "t"},
+		&UpdateTableEntries{RequestID: 54, Segment: "tbl", Token: "t", Entries: []TableEntry{
+			{Key: key, Value: []byte("value-1")},
+			{Key: TableKey{Key: []byte("k2"), Version: NotExists}},
+		}, TableSegmentOffset: 123},
+		&TableEntriesUpdated{RequestID: 55, UpdatedVersions: []int64{1, 2, 3}},
+		&RemoveTableKeys{RequestID: 56, Segment: "tbl", Token: "t", Keys: []TableKey{key, {Key: []byte("k3"), Version: NoVersion}}, TableSegmentOffset: 7},
+		&TableKeysRemoved{RequestID: 57, Segment: "tbl"},
+		&ReadTable{RequestID: 58, Segment: "tbl", Token: "t", Keys: []TableKey{key}},
+		&TableRead{RequestID: 59, Segment: "tbl", Entries: []TableEntry{{Key: key, Value: []byte("v")}}},
+		&ReadTableKeys{RequestID: 60, Segment: "tbl", Token: "t", SuggestedKeyCount: 10,
+			Args: TableIteratorArgs{ContinuationToken: []byte("ct"), FromKey: []byte("a"), ToKey: []byte("z")}},
+		&TableKeysRead{RequestID: 61, Segment: "tbl", Keys: []TableKey{key}, ContinuationToken: []byte("next")},
+		&ReadTableEntries{RequestID: 62, Segment: "tbl", Token: "t", SuggestedEntryCount: 11,
+			Args: TableIteratorArgs{ContinuationToken: []byte("ct")}},
+		&TableEntriesRead{RequestID: 63, Segment: "tbl", Entries: []TableEntry{{Key: key, Value: []byte("v")}}, ContinuationToken: []byte("n")},
+		&ReadTableEntriesDelta{RequestID: 64, Segment: "tbl", Token: "t", FromPosition: 512, SuggestedEntryCount: 10},
+		&TableEntriesDeltaRead{RequestID: 65, Segment: "tbl", Entries: []TableEntry{{Key: key, Value: []byte("v")}},
+			ShouldClear: true, ReachedEnd: true, LastPosition: 1024},
+		&FlushToStorage{ContainerID: 3, Token: "t", RequestID: 66},
+		&StorageFlushed{RequestID: 67},
+		&ListStorageChunks{Segment: "s/t/1", Token: "t", RequestID: 68},
+		&StorageChunksListed{RequestID: 69, Chunks: []ChunkInfo{
+			{LengthInMetadata: 10, LengthInStorage: 11, StartOffset: 12, ChunkName: "chunk-0", ExistsInStorage: true},
+			{ChunkName: "chunk-1"},
+		}},
+	}
+}
