@@ -49,7 +49,7 @@ Pravega wire protocol listener. Data lives under --data-dir.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "sluice segment store ready: wire protocol on %s, data in %s\n", store.Addr(), dataDir)
+			_, _ = fmt.Fprintf(cmd.OutOrStdout(), "sluice segment store ready: wire protocol on %s, data in %s\n", store.Addr(), dataDir)
 			<-cmd.Context().Done()
 			logger.Info("shutting down")
 			return store.Close()

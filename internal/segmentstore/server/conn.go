@@ -184,16 +184,6 @@ func (c *conn) shutdown() {
 	_ = c.nc.Close()
 }
 
-// addInflight accounts append bytes waiting for durability.
-func (c *conn) addInflight(n int64) {
-	c.mu.Lock()
-	c.inflight += n
-	if n < 0 {
-		c.cond.Broadcast()
-	}
-	c.mu.Unlock()
-}
-
 // reserveRead registers a read that may park and returns its id; the read's
 // completion calls readDone(id). It reports false once the connection closes.
 func (c *conn) reserveRead() (uint64, bool) {
