@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"testing"
@@ -23,7 +24,8 @@ const (
 
 func benchStore(b *testing.B) (*segmentstore.Store, *sstest.Conn, string) {
 	b.Helper()
-	st, err := segmentstore.Start(context.Background(), segmentstore.Config{DataDir: b.TempDir(), Address: "127.0.0.1:0"})
+	st, err := segmentstore.Start(context.Background(), segmentstore.Config{DataDir: b.TempDir(), Address: "127.0.0.1:0",
+		NoSync: os.Getenv("SLUICE_BENCH_NOSYNC") != ""})
 	if err != nil {
 		b.Fatal(err)
 	}

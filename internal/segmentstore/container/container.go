@@ -14,8 +14,12 @@ import (
 // Log is the container's view of its journal log: an ordered, durable record
 // sequence. The journal reports durability by calling Container.Durable.
 type Log interface {
-	Append(payload []byte) (seq uint64, err error)
+	// AppendParts appends one record whose payload is head then body.
+	AppendParts(head, body []byte) (seq uint64, err error)
 	Replay(fn func(seq uint64, payload []byte) error) error
+	// LastSeq is the highest sequence number ever assigned, including
+	// records truncated away.
+	LastSeq() uint64
 }
 
 // Config configures a container.
@@ -104,6 +108,7 @@ func Open(cfg Config) (*Container, error) {
 	if err != nil {
 		return nil, fmt.Errorf("recover container %d: %w", c.id, err)
 	}
+	c.mu.lastSeq = c.log.LastSeq()
 	c.durableSeq.Store(c.mu.lastSeq)
 	c.logger.Info("container recovered", "container", c.id, "records", records, "bytes", bytes,
 		"segments", len(c.mu.segments), "took", time.Since(began).Round(time.Microsecond))
@@ -206,8 +211,8 @@ func (c *Container) checkLocked() error {
 
 // journalLocked appends o to the journal and queues its completion.
 func (c *Container) journalLocked(o *op, apply func(*completion), fail func(error)) error {
-	c.mu.encBuf = o.encode(c.mu.encBuf[:0])
-	seq, err := c.log.Append(c.mu.encBuf)
+	c.mu.encBuf = o.encodeHead(c.mu.encBuf[:0])
+	seq, err := c.log.AppendParts(c.mu.encBuf, o.data)
 	if err != nil {
 		if c.mu.failed == nil {
 			c.mu.failed = fmt.Errorf("%w: %w", ErrContainerFailed, err)

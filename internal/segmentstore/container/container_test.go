@@ -20,14 +20,15 @@ type heldLog struct {
 	failNext error
 }
 
-func (l *heldLog) Append(p []byte) (uint64, error) {
+func (l *heldLog) AppendParts(head, body []byte) (uint64, error) {
+	p := append(append([]byte(nil), head...), body...)
 	l.mu.Lock()
 	if l.failNext != nil {
 		err := l.failNext
 		l.mu.Unlock()
 		return 0, err
 	}
-	l.records = append(l.records, append([]byte(nil), p...))
+	l.records = append(l.records, p)
 	seq := uint64(len(l.records))
 	auto, fn := l.auto, l.listener
 	l.mu.Unlock()
@@ -47,6 +48,12 @@ func (l *heldLog) Replay(fn func(uint64, []byte) error) error {
 		}
 	}
 	return nil
+}
+
+func (l *heldLog) LastSeq() uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return uint64(len(l.records))
 }
 
 // release makes every record so far durable.

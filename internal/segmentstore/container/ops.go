@@ -37,6 +37,12 @@ type op struct {
 
 // encode appends the journal record of o to b.
 func (o *op) encode(b []byte) []byte {
+	return append(o.encodeHead(b), o.data...)
+}
+
+// encodeHead appends the journal record of o without its data (the bytes of
+// an append), which always come last.
+func (o *op) encodeHead(b []byte) []byte {
 	b = append(b, byte(o.kind))
 	b = binary.BigEndian.AppendUint64(b, uint64(o.time))
 	b = binary.BigEndian.AppendUint64(b, o.seg)
@@ -49,7 +55,6 @@ func (o *op) encode(b []byte) []byte {
 	case opAppend:
 		b = binary.BigEndian.AppendUint64(b, uint64(o.offset))
 		b = appendAttrs(b, o.attrs)
-		b = append(b, o.data...)
 	case opAttrs:
 		b = appendAttrs(b, o.attrs)
 	case opSeal:

@@ -144,18 +144,20 @@ func readHeader(r *bufio.Reader, size int64) (fileHeader, error) {
 	return h, nil
 }
 
-// appendRecord appends one record to b. payloadCRC must be the CRC-32C of
-// payload (computed by the caller, outside any lock).
-func appendRecord(b []byte, kind byte, container uint32, seq uint64, payloadCRC uint32, payload []byte) []byte {
+// appendRecord appends one record to b; its payload is head followed by
+// body. payloadCRC must be the CRC-32C of that payload (computed by the
+// caller, outside any lock).
+func appendRecord(b []byte, kind byte, container uint32, seq uint64, payloadCRC uint32, head, body []byte) []byte {
 	off := len(b)
-	n := recordHeaderSize + len(payload)
+	size := len(head) + len(body)
+	n := recordHeaderSize + size
 	b = slices.Grow(b, n)[:off+n]
 	h := b[off : off+recordHeaderSize]
-	binary.LittleEndian.PutUint32(h[4:], uint32(len(payload)))
+	binary.LittleEndian.PutUint32(h[4:], uint32(size))
 	h[8], h[9], h[10], h[11] = kind, 0, 0, 0
 	binary.LittleEndian.PutUint32(h[12:], container)
 	binary.LittleEndian.PutUint64(h[16:], seq)
-	copy(b[off+recordHeaderSize:], payload)
+	copy(b[off+recordHeaderSize+copy(b[off+recordHeaderSize:], head):], body)
 	binary.LittleEndian.PutUint32(h[0:], crc32.Update(payloadCRC, castagnoli, h[4:]))
 	return b
 }

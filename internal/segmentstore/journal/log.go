@@ -76,12 +76,19 @@ func (l *Log) notify(seq uint64, err error) {
 // waiting for durability, which the Listener reports. It blocks while the
 // journal's buffer is full. It fails with ErrTooLarge, ErrClosed or an
 // error wrapping ErrFailed.
-func (l *Log) Append(payload []byte) (uint64, error) {
-	if len(payload) > MaxPayloadSize {
-		return 0, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, len(payload), MaxPayloadSize)
+func (l *Log) Append(payload []byte) (uint64, error) { return l.AppendParts(payload, nil) }
+
+// AppendParts is Append of the payload head followed by body, without the
+// caller having to join them first: a container passes its operation header
+// and the appended data separately, so the data is copied once, into the
+// journal's buffer.
+func (l *Log) AppendParts(head, body []byte) (uint64, error) {
+	size := len(head) + len(body)
+	if size > MaxPayloadSize {
+		return 0, fmt.Errorf("%w: %d bytes (max %d)", ErrTooLarge, size, MaxPayloadSize)
 	}
-	sum := crc32.Checksum(payload, castagnoli)
-	need := recordHeaderSize + len(payload)
+	sum := crc32.Update(crc32.Checksum(head, castagnoli), castagnoli, body)
+	need := recordHeaderSize + size
 	j := l.j
 	j.mu.Lock()
 	defer j.mu.Unlock()
@@ -91,7 +98,7 @@ func (l *Log) Append(payload []byte) (uint64, error) {
 	l.lastSeq++
 	l.appended = true
 	wasEmpty := len(j.mu.buf) == 0
-	j.mu.buf = appendRecord(j.mu.buf, kindData, l.id, l.lastSeq, sum, payload)
+	j.mu.buf = appendRecord(j.mu.buf, kindData, l.id, l.lastSeq, sum, head, body)
 	j.noteLocked(l, l.lastSeq, 0, wasEmpty)
 	return l.lastSeq, nil
 }
@@ -120,7 +127,7 @@ func (l *Log) Truncate(upTo uint64) error {
 	}
 	l.trunc = upTo
 	wasEmpty := len(j.mu.buf) == 0
-	j.mu.buf = appendRecord(j.mu.buf, kindTruncate, l.id, upTo, 0, nil)
+	j.mu.buf = appendRecord(j.mu.buf, kindTruncate, l.id, upTo, 0, nil, nil)
 	j.noteLocked(l, 0, upTo, wasEmpty)
 	return nil
 }
