@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/sluicestream/sluice/internal/segmentstore"
+	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/sstest"
 	"github.com/sluicestream/sluice/internal/wire"
 )
@@ -35,6 +36,10 @@ func TestMain(m *testing.M) {
 func runCrashChild(dir string) {
 	st, err := segmentstore.Start(context.Background(), segmentstore.Config{
 		DataDir: dir, Address: "127.0.0.1:0", JournalFileSize: 1 << 20,
+		// Tier aggressively so that kills land during flushes, checkpoints
+		// and journal truncations, and reads come from long-term storage.
+		Tiering: container.Tiering{FlushInterval: 20 * time.Millisecond, ChunkSize: 64 << 10,
+			MinFlushBytes: 16 << 10, CacheBudget: 256 << 10, CheckpointBytes: 256 << 10},
 	})
 	if err != nil {
 		fmt.Println("ERROR", err)

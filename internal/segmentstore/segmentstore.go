@@ -13,6 +13,8 @@ import (
 
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/journal"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
+	ltsfs "github.com/sluicestream/sluice/internal/segmentstore/lts/fs"
 	"github.com/sluicestream/sluice/internal/segmentstore/server"
 	"github.com/sluicestream/sluice/internal/vfs"
 )
@@ -33,6 +35,11 @@ type Config struct {
 	NoSync bool
 	// JournalFileSize rolls journal files at this size (0 = journal default).
 	JournalFileSize int64
+	// Storage is long-term storage (tier 2); nil means the filesystem
+	// under DataDir/lts.
+	Storage lts.ChunkStorage
+	// Tiering tunes the storage writer; zero fields take defaults.
+	Tiering container.Tiering
 	// Tokens checks delegation tokens; nil accepts all (auth off).
 	Tokens server.TokenVerifier
 	Logger *slog.Logger
@@ -61,6 +68,13 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Storage == nil {
+		fsStore, err := ltsfs.New(cfg.FS, filepath.Join(cfg.DataDir, "lts"))
+		if err != nil {
+			return nil, fmt.Errorf("open long-term storage: %w", err)
+		}
+		cfg.Storage = fsStore
+	}
 	began := time.Now()
 	j, err := journal.Open(cfg.FS, filepath.Join(cfg.DataDir, "journal"), journal.Options{
 		NoSync: cfg.NoSync, FileSize: cfg.JournalFileSize, Logger: cfg.Logger,
@@ -71,7 +85,8 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 	st := &Store{journal: j, containers: make([]*container.Container, cfg.ContainerCount)}
 	for id := range st.containers {
 		log := j.Log(uint32(id))
-		ctr, err := container.Open(container.Config{ID: id, Log: log, Now: cfg.Now, Logger: cfg.Logger})
+		ctr, err := container.Open(container.Config{ID: id, Log: log, Now: cfg.Now, Logger: cfg.Logger,
+			Storage: cfg.Storage, Tiering: cfg.Tiering})
 		if err != nil {
 			st.close()
 			return nil, err

@@ -47,6 +47,10 @@ func (c *Container) appendLocked(r *AppendRequest, done func(AppendResult, error
 	if err := c.checkLocked(); err != nil {
 		return err
 	}
+	c.waitForRoomLocked()
+	if err := c.checkLocked(); err != nil {
+		return err
+	}
 	s, err := c.lookupLocked(r.Segment)
 	if err != nil {
 		return err

@@ -33,6 +33,7 @@ func (c *Container) applyAccepted(o *op) {
 		s.accepted.sealed = true
 	case opTruncate:
 		s.accepted.start = o.offset
+		s.accepted.extents, _ = s.accepted.extents.dropBelow(o.offset)
 	case opDelete:
 		delete(c.mu.segments, s.name)
 	case opMerge:
@@ -40,9 +41,14 @@ func (c *Container) applyAccepted(o *op) {
 		s.accepted.setAttrs(o.attrs)
 		if src := c.mu.byID[o.source]; src != nil {
 			src.accepted.sealed = true
+			for _, e := range src.accepted.extents.shifted(o.offset) {
+				s.accepted.extents = s.accepted.extents.insert(e)
+			}
 			delete(c.mu.segments, src.name)
 			c.rememberMergeLocked(src.name, s.name)
 		}
+	case opStorage:
+		s.accepted.extents = s.accepted.extents.insert(extent{offset: o.offset, length: o.length, chunk: o.chunk})
 	}
 }
 
@@ -63,6 +69,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 	case opAppend:
 		s.durable.length = o.offset + int64(len(o.data))
 		s.durable.setAttrs(o.attrs)
+		c.mu.unflushed += int64(len(o.data))
 		c.serveLocked(s, s.index.Append(o.data), done)
 	case opAttrs:
 		s.durable.setAttrs(o.attrs)
@@ -72,21 +79,35 @@ func (c *Container) applyDurable(o *op, done *completion) {
 	case opTruncate:
 		s.durable.start = o.offset
 		s.index.Truncate(o.offset)
+		var dropped []string
+		s.durable.extents, dropped = s.durable.extents.dropBelow(o.offset)
+		c.mu.garbage = append(c.mu.garbage, dropped...)
 	case opDelete:
+		c.mu.garbage = append(c.mu.garbage, s.durable.extents.chunks()...)
 		c.dropLocked(s, done)
 	case opMerge:
 		var ready []*readindex.Waiter
 		if src := c.mu.byID[o.source]; src != nil {
-			src.index.Blocks(func(b []byte) { ready = append(ready, s.index.Append(b)...) })
-			c.dropLocked(src, done)
+			for _, e := range src.durable.extents.shifted(o.offset) {
+				s.durable.extents = s.durable.extents.insert(e)
+			}
+			src.index.Blocks(0, func(off int64, b []byte) {
+				ready = append(ready, s.index.AppendAt(o.offset+off, b)...)
+			})
+			c.dropLocked(src, done) // its chunks now belong to the target
 		}
+		ready = append(ready, s.index.Grow(o.offset+o.length)...)
 		s.durable.length = o.offset + o.length
 		s.durable.setAttrs(o.attrs)
 		c.serveLocked(s, ready, done)
+	case opStorage:
+		s.durable.extents = s.durable.extents.insert(extent{offset: o.offset, length: o.length, chunk: o.chunk})
 	}
 }
 
 // dropLocked forgets a durably deleted segment and answers its parked reads.
+// Its chunks are not collected here: a deletion's caller adds them to the
+// garbage, a merge hands them to the target.
 func (c *Container) dropLocked(s *segment, done *completion) {
 	s.deleted = true
 	if c.mu.durable[s.name] == s {

@@ -1,6 +1,7 @@
 package container
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -20,6 +21,8 @@ type Log interface {
 	// LastSeq is the highest sequence number ever assigned, including
 	// records truncated away.
 	LastSeq() uint64
+	// Truncate says the records up to seq are no longer needed.
+	Truncate(upTo uint64) error
 }
 
 // Config configures a container.
@@ -28,6 +31,11 @@ type Config struct {
 	Log    Log
 	Now    func() time.Time // nil = time.Now
 	Logger *slog.Logger     // nil = discard
+	// Storage is long-term storage. With nil, segments live only in the
+	// journal and in memory (tests); the journal is never truncated.
+	Storage Storage
+	// Tiering tunes the storage writer; zero fields take defaults.
+	Tiering Tiering
 }
 
 // Container owns the segments of one container id: it validates operations,
@@ -47,8 +55,19 @@ type Container struct {
 	durableSeq atomic.Uint64
 	failure    atomic.Pointer[error]
 
+	storage   Storage
+	tiering   Tiering
+	tierMu    sync.Mutex // serialises storage writer passes
+	ctx       context.Context // cancelled by Close; bounds storage I/O
+	cancel    context.CancelFunc
+	flushWake chan struct{}
+	ltsReads  chan struct{} // bounds concurrent reads from long-term storage
+
 	mu struct {
 		sync.Mutex
+		// space is signalled when unflushed bytes drop (appends may wait
+		// for it) or the container closes.
+		space *sync.Cond
 		segments map[string]*segment // accepted view: creation accepted, deletion not
 		durable  map[string]*segment // durable view: creation durable, deletion not
 		byID     map[uint64]*segment // every segment not yet durably deleted
@@ -59,6 +78,11 @@ type Container struct {
 		encBuf   []byte
 		closed   bool
 		failed   error
+		// Tiering state.
+		garbage    []string // chunks no longer referenced, to delete
+		journaled  int64    // bytes journaled since the last checkpoint
+		checkpoint *pendingCheckpoint
+		unflushed  int64 // durable bytes not yet in long-term storage (estimate)
 	}
 }
 
@@ -82,6 +106,11 @@ func Open(cfg Config) (*Container, error) {
 	if c.logger == nil {
 		c.logger = slog.New(slog.DiscardHandler)
 	}
+	c.storage, c.tiering = cfg.Storage, cfg.Tiering.withDefaults()
+	c.ctx, c.cancel = context.WithCancel(context.Background())
+	c.flushWake = make(chan struct{}, 1)
+	c.ltsReads = make(chan struct{}, 16)
+	c.mu.space = sync.NewCond(&c.mu.Mutex)
 	c.mu.segments = make(map[string]*segment)
 	c.mu.durable = make(map[string]*segment)
 	c.mu.byID = make(map[uint64]*segment)
@@ -95,11 +124,22 @@ func Open(cfg Config) (*Container, error) {
 		if err != nil {
 			return fmt.Errorf("container %d record %d: %w", c.id, seq, err)
 		}
-		if o.kind == opAppend {
+		switch o.kind {
+		case opCheckpoint:
+			// Only a checkpoint that starts the replay matters: the records
+			// before it were truncated. Later ones restate what replay built.
+			if records == 0 {
+				if err := c.loadSnapshotLocked(o.data); err != nil {
+					return fmt.Errorf("container %d checkpoint %d: %w", c.id, seq, err)
+				}
+			}
+		case opAppend:
 			o.data = append([]byte(nil), o.data...) // payload is only valid during the call
+			fallthrough
+		default:
+			c.applyAccepted(&o)
+			c.applyDurable(&o, nil)
 		}
-		c.applyAccepted(&o)
-		c.applyDurable(&o, nil)
 		c.mu.lastSeq = seq
 		records++
 		bytes += len(payload)
@@ -115,6 +155,13 @@ func Open(cfg Config) (*Container, error) {
 
 	c.stopped.Add(1)
 	go c.completeLoop()
+	if c.storage != nil {
+		c.mu.Lock()
+		c.recountUnflushedLocked()
+		c.mu.Unlock()
+		c.stopped.Add(1)
+		go c.storageLoop()
+	}
 	return c, nil
 }
 
@@ -147,7 +194,9 @@ func (c *Container) Close() {
 		return
 	}
 	c.mu.closed = true
+	c.mu.space.Broadcast()
 	c.mu.Unlock()
+	c.cancel()
 	close(c.stop)
 	c.stopped.Wait()
 
@@ -220,6 +269,7 @@ func (c *Container) journalLocked(o *op, apply func(*completion), fail func(erro
 		return c.mu.failed
 	}
 	c.mu.lastSeq = seq
+	c.mu.journaled += int64(len(c.mu.encBuf) + len(o.data))
 	c.mu.queue.push(pending{seq: seq, apply: apply, fail: fail})
 	return nil
 }

@@ -18,6 +18,14 @@ type heldLog struct {
 	auto     bool
 	listener func(uint64, error)
 	failNext error
+	trunc    uint64 // records up to here are gone
+}
+
+func (l *heldLog) Truncate(upTo uint64) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.trunc = max(l.trunc, upTo)
+	return nil
 }
 
 func (l *heldLog) AppendParts(head, body []byte) (uint64, error) {
@@ -41,8 +49,12 @@ func (l *heldLog) AppendParts(head, body []byte) (uint64, error) {
 func (l *heldLog) Replay(fn func(uint64, []byte) error) error {
 	l.mu.Lock()
 	recs := append([][]byte(nil), l.records...)
+	trunc := l.trunc
 	l.mu.Unlock()
 	for i, r := range recs {
+		if uint64(i+1) <= trunc {
+			continue
+		}
 		if err := fn(uint64(i+1), r); err != nil {
 			return err
 		}

@@ -17,6 +17,12 @@ const (
 	opTruncate opKind = 5
 	opDelete   opKind = 6
 	opMerge    opKind = 7
+	// opStorage records that a range of a segment was written to long-term
+	// storage as one chunk.
+	opStorage opKind = 8
+	// opCheckpoint carries a snapshot of every segment's metadata; recovery
+	// starts from it once the journal before it is truncated.
+	opCheckpoint opKind = 9
 )
 
 // op is the decoded form of a journal record. Fields not used by a kind are
@@ -32,7 +38,8 @@ type op struct {
 	name     string
 	attrs    []attr
 	data     []byte
-	sealedAt int64 // seal: the final length
+	sealedAt int64  // seal: the final length
+	chunk    string // storage: the chunk holding [offset, offset+length)
 }
 
 // encode appends the journal record of o to b.
@@ -67,6 +74,13 @@ func (o *op) encodeHead(b []byte) []byte {
 		b = binary.BigEndian.AppendUint64(b, uint64(o.offset))
 		b = binary.BigEndian.AppendUint64(b, uint64(o.length))
 		b = appendAttrs(b, o.attrs)
+	case opStorage:
+		b = binary.BigEndian.AppendUint64(b, uint64(o.offset))
+		b = binary.BigEndian.AppendUint64(b, uint64(o.length))
+		b = binary.BigEndian.AppendUint16(b, uint16(len(o.chunk)))
+		b = append(b, o.chunk...)
+	case opCheckpoint:
+		// the snapshot is the data
 	}
 	return b
 }
@@ -108,6 +122,12 @@ func decodeOp(p []byte) (op, error) {
 		o.offset = int64(d.u64())
 		o.length = int64(d.u64())
 		o.attrs = d.attrs()
+	case opStorage:
+		o.offset = int64(d.u64())
+		o.length = int64(d.u64())
+		o.chunk = string(d.bytes(int(d.u16())))
+	case opCheckpoint:
+		o.data = d.rest()
 	default:
 		return op{}, fmt.Errorf("%w: unknown kind %d", errCorruptJournalData, o.kind)
 	}
@@ -144,6 +164,13 @@ func (d *decoder) u8() uint8 {
 func (d *decoder) u16() uint16 {
 	if b := d.bytes(2); b != nil {
 		return binary.BigEndian.Uint16(b)
+	}
+	return 0
+}
+
+func (d *decoder) u32() uint32 {
+	if b := d.bytes(4); b != nil {
+		return binary.BigEndian.Uint32(b)
 	}
 	return 0
 }

@@ -1,15 +1,25 @@
 package container
 
 import (
+	"errors"
+	"fmt"
+	"io"
+
 	"github.com/sluicestream/sluice/internal/segmentstore/readindex"
 )
+
+// ErrDataUnavailable means bytes of a segment are neither cached nor in
+// long-term storage, or long-term storage failed to return them.
+var ErrDataUnavailable = errors.New("segment data unavailable")
 
 // Read answers a read of up to max bytes at offset. If offset is at the end
 // of an open segment, the read parks until data arrives, the segment is sealed
 // or deleted, or cancel is called. done is called exactly once unless cancel
-// reports true; it may run on the caller's goroutine (immediate answers) or on
-// the container's (parked reads) and must not block.
+// reports true; it may run on the caller's goroutine (cached answers), on a
+// long-term storage reader, or on the container's goroutine (parked reads),
+// and must not block.
 func (c *Container) Read(name string, offset int64, max int, done func(readindex.Result, error)) (cancel func() bool) {
+	never := func() bool { return false }
 	c.mu.Lock()
 	s, err := c.durableLocked(name)
 	if err == nil {
@@ -18,13 +28,7 @@ func (c *Container) Read(name string, offset int64, max int, done func(readindex
 	if err != nil {
 		c.mu.Unlock()
 		done(readindex.Result{}, err)
-		return func() bool { return false }
-	}
-	if offset < s.durable.start {
-		start := s.durable.start
-		c.mu.Unlock()
-		done(readindex.Result{Offset: offset, Truncated: true, StartOffset: start}, nil)
-		return func() bool { return false }
+		return never
 	}
 	if offset >= s.durable.length && !s.durable.sealed {
 		w := &readindex.Waiter{Offset: offset, Max: max, Done: func(r readindex.Result) { done(r, nil) }}
@@ -36,60 +40,129 @@ func (c *Container) Read(name string, offset int64, max int, done func(readindex
 			return s.index.Cancel(w)
 		}
 	}
-	r := readLocked(s, offset, max)
+	r, fetch := c.readLocked(s, offset, max)
 	c.mu.Unlock()
+	if fetch != nil {
+		c.fetch(fetch, func(r readindex.Result, err error) { done(r, err) })
+		return never
+	}
 	done(r, nil)
-	return func() bool { return false }
+	return never
 }
 
-// readLocked copies up to max bytes at offset out of the read index. The
-// caller has checked offset >= start and that there is data or a seal.
-func readLocked(s *segment, offset int64, max int) readindex.Result {
+// ltsRead is a read that long-term storage must answer.
+type ltsRead struct {
+	result readindex.Result // filled in but for Data
+	chunk  string
+	at     int64 // offset within the chunk
+	size   int
+}
+
+// readLocked answers a read from the cache, or describes the long-term
+// storage read that answers it. The caller has checked that there is data or
+// a seal at offset.
+func (c *Container) readLocked(s *segment, offset int64, max int) (readindex.Result, *ltsRead) {
 	r := readindex.Result{Offset: offset}
-	if offset < s.durable.start {
-		r.Truncated, r.StartOffset = true, s.durable.start
-		return r
+	v := &s.durable
+	if offset < v.start {
+		r.Truncated, r.StartOffset = true, v.start
+		return r, nil
 	}
-	avail := s.durable.length - offset
-	if avail < 0 {
-		avail = 0
-	}
-	if int64(max) > avail {
-		max = int(avail)
-	}
+	max = int(min(int64(max), max64(v.length-offset, 0)))
+	var fetch *ltsRead
 	if max > 0 {
-		var parts [8][]byte
-		chunks, n := s.index.Read(offset, max, parts[:0])
-		buf := make([]byte, 0, n)
-		for _, p := range chunks {
-			buf = append(buf, p...)
+		if s.index.Cached(offset) {
+			var parts [8][]byte
+			chunks, n := s.index.Read(offset, max, parts[:0])
+			buf := make([]byte, 0, n)
+			for _, p := range chunks {
+				buf = append(buf, p...)
+			}
+			r.Data = buf
+		} else {
+			e, ok := v.extents.at(offset)
+			if !ok {
+				c.logger.Error("read of bytes neither cached nor in long-term storage", "container", c.id,
+					"segment", s.name, "offset", offset)
+				return r, &ltsRead{}
+			}
+			size := min(int64(max), e.end()-offset, s.index.NextCached(offset)-offset)
+			fetch = &ltsRead{chunk: e.chunk, at: offset - e.offset, size: int(size)}
+			max = int(size)
 		}
-		r.Data = buf
 	}
-	end := offset + int64(len(r.Data))
-	if end >= s.durable.length {
-		if s.durable.sealed {
+	end := offset + int64(max)
+	if end >= v.length {
+		if v.sealed {
 			r.EndOfSegment = true
 		} else {
 			r.AtTail = true
 		}
 	}
-	return r
+	if fetch != nil {
+		fetch.result = r
+	}
+	return r, fetch
+}
+
+func max64(a, b int64) int64 {
+	if a > b {
+		return a
+	}
+	return b
+}
+
+// fetch reads from long-term storage on a goroutine of its own (bounded per
+// container), so that a slow store does not hold up the connection.
+func (c *Container) fetch(f *ltsRead, done func(readindex.Result, error)) {
+	if f.chunk == "" || c.storage == nil {
+		done(readindex.Result{}, ErrDataUnavailable)
+		return
+	}
+	select {
+	case c.ltsReads <- struct{}{}:
+	case <-c.ctx.Done():
+		done(readindex.Result{}, ErrContainerClosed)
+		return
+	}
+	go func() {
+		defer func() { <-c.ltsReads }()
+		buf := make([]byte, f.size)
+		n, err := c.storage.ReadAt(c.ctx, f.chunk, buf, f.at)
+		if err != nil && !(errors.Is(err, io.EOF) && n == f.size) {
+			done(readindex.Result{}, fmt.Errorf("%w: chunk %s at %d: %w", ErrDataUnavailable, f.chunk, f.at, err))
+			return
+		}
+		r := f.result
+		r.Data = buf[:n]
+		done(r, nil)
+	}()
 }
 
 // serveLocked answers parked reads released by the read index: with data if
 // there is some at their offset, as sealed otherwise.
 func (c *Container) serveLocked(s *segment, waiters []*readindex.Waiter, done *completion) {
 	for _, w := range waiters {
-		var r readindex.Result
-		if w.Offset < s.index.Length() {
-			r = readLocked(s, w.Offset, w.Max)
-		} else {
-			r = readindex.Result{Offset: w.Offset, Sealed: true}
+		if done == nil {
+			continue
 		}
-		if done != nil {
-			w := w
-			done.then(func() { w.Done(r) })
+		w := w
+		if w.Offset >= s.index.Length() {
+			done.then(func() { w.Done(readindex.Result{Offset: w.Offset, Sealed: true}) })
+			continue
 		}
+		r, fetch := c.readLocked(s, w.Offset, w.Max)
+		if fetch != nil {
+			done.then(func() {
+				c.fetch(fetch, func(r readindex.Result, err error) {
+					if err != nil {
+						r = readindex.Result{Offset: w.Offset, Deleted: true}
+					}
+					w.Done(r)
+				})
+			})
+			continue
+		}
+		done.then(func() { w.Done(r) })
 	}
 }

@@ -14,10 +14,11 @@ const (
 
 // view is one consistent picture of a segment's state.
 type view struct {
-	length int64
-	start  int64
-	sealed bool
-	attrs  map[AttributeID]int64
+	length  int64
+	start   int64
+	sealed  bool
+	attrs   map[AttributeID]int64
+	extents extents // bytes in long-term storage
 }
 
 func (v *view) attr(id AttributeID) int64 {

@@ -8,28 +8,28 @@ type block struct {
 	data   []byte
 }
 
-// Segment is the in-memory read index of one segment: the bytes between its
-// start offset (truncation point) and its length, and the reads parked at the
-// tail.
+func (b block) end() int64 { return b.offset + int64(len(b.data)) }
+
+// Segment is the in-memory read index of one segment: cached runs of bytes
+// sorted by offset, and the reads parked at the tail. Runs may have gaps
+// between them: bytes there live in long-term storage (evicted, or moved in
+// by a merge) or were truncated; the container decides which.
 type Segment struct {
-	start   int64 // first readable offset
-	length  int64 // one past the last byte inserted
+	length  int64 // one past the last byte of the segment
 	blocks  []block
-	held    int64 // bytes referenced by blocks (including bytes below start in a straddling block)
+	held    int64 // bytes referenced by blocks
 	sealed  bool
 	waiters []*Waiter
 }
 
-// New returns an empty index for a segment whose bytes begin at start.
-func New(start int64) *Segment {
-	return &Segment{start: start, length: start}
+// New returns an empty index for a segment of the given length, none of
+// whose bytes are cached.
+func New(length int64) *Segment {
+	return &Segment{length: length}
 }
 
-// Length is one past the last readable byte.
+// Length is one past the last byte of the segment.
 func (s *Segment) Length() int64 { return s.length }
-
-// Start is the first readable offset.
-func (s *Segment) Start() int64 { return s.start }
 
 // Held is the number of bytes of memory the index references.
 func (s *Segment) Held() int64 { return s.held }
@@ -39,14 +39,35 @@ func (s *Segment) Sealed() bool { return s.sealed }
 
 // Append inserts data at the current length. The index keeps data; the caller
 // must not modify it afterwards. It returns the parked reads that can now be
-// served; the caller completes them with Fill.
+// served; the caller completes them.
 func (s *Segment) Append(data []byte) []*Waiter {
+	return s.AppendAt(s.length, data)
+}
+
+// AppendAt inserts data at offset >= Length, leaving a gap (bytes the cache
+// does not hold) if offset > Length. Merges use it to move a source's cached
+// runs into the target.
+func (s *Segment) AppendAt(offset int64, data []byte) []*Waiter {
+	if offset < s.length {
+		panic("readindex: AppendAt below the length")
+	}
 	if len(data) == 0 {
+		s.length = max(s.length, offset)
 		return nil
 	}
-	s.blocks = append(s.blocks, block{offset: s.length, data: data})
-	s.length += int64(len(data))
+	s.blocks = append(s.blocks, block{offset: offset, data: data})
+	s.length = offset + int64(len(data))
 	s.held += int64(len(data))
+	return s.takeWaiters(func(w *Waiter) bool { return w.Offset < s.length })
+}
+
+// Grow extends the length without caching bytes (data that went straight
+// to long-term storage, e.g. a merged source that was entirely evicted).
+func (s *Segment) Grow(length int64) []*Waiter {
+	if length <= s.length {
+		return nil
+	}
+	s.length = length
 	return s.takeWaiters(func(w *Waiter) bool { return w.Offset < s.length })
 }
 
@@ -57,36 +78,76 @@ func (s *Segment) Seal() []*Waiter {
 	return s.takeWaiters(func(*Waiter) bool { return true })
 }
 
-// Truncate drops the bytes before offset. offset must be within [Start, Length].
+// Truncate drops the cached runs that end at or before offset.
 func (s *Segment) Truncate(offset int64) {
-	if offset <= s.start {
-		return
-	}
-	s.start = offset
+	s.dropWhile(func(b block) bool { return b.end() <= offset })
+}
+
+// Evict drops the cached runs for which covered reports true (their bytes
+// are safely in long-term storage) and returns the bytes freed.
+func (s *Segment) Evict(covered func(offset, end int64) bool) int64 {
+	before := s.held
+	s.dropWhere(func(b block) bool { return covered(b.offset, b.end()) })
+	return before - s.held
+}
+
+func (s *Segment) dropWhile(drop func(block) bool) {
 	i := 0
-	for i < len(s.blocks) && s.blocks[i].offset+int64(len(s.blocks[i].data)) <= offset {
+	for i < len(s.blocks) && drop(s.blocks[i]) {
 		s.held -= int64(len(s.blocks[i].data))
 		i++
 	}
-	s.blocks = append(s.blocks[:0:0], s.blocks[i:]...)
+	if i > 0 {
+		s.blocks = append(s.blocks[:0:0], s.blocks[i:]...)
+	}
 }
 
-// Read returns up to max bytes starting at offset as sub-slices of the stored
-// blocks, in order, and their total length. It returns nothing when offset is
-// at or beyond the length; the caller checks bounds against Start and Length
-// first.
-func (s *Segment) Read(offset int64, max int, dst [][]byte) ([][]byte, int) {
-	if offset < s.start || offset >= s.length || max <= 0 {
-		return dst, 0
+func (s *Segment) dropWhere(drop func(block) bool) {
+	kept := s.blocks[:0]
+	for _, b := range s.blocks {
+		if drop(b) {
+			s.held -= int64(len(b.data))
+		} else {
+			kept = append(kept, b)
+		}
 	}
-	i := sort.Search(len(s.blocks), func(i int) bool {
-		return s.blocks[i].offset+int64(len(s.blocks[i].data)) > offset
-	})
+	clear(s.blocks[len(kept):])
+	s.blocks = kept
+}
+
+// find returns the index of the first block that ends after offset.
+func (s *Segment) find(offset int64) int {
+	return sort.Search(len(s.blocks), func(i int) bool { return s.blocks[i].end() > offset })
+}
+
+// Cached reports whether the byte at offset is in the cache.
+func (s *Segment) Cached(offset int64) bool {
+	i := s.find(offset)
+	return i < len(s.blocks) && s.blocks[i].offset <= offset
+}
+
+// NextCached returns the offset of the first cached byte at or after
+// offset, or Length if there is none.
+func (s *Segment) NextCached(offset int64) int64 {
+	i := s.find(offset)
+	if i == len(s.blocks) {
+		return s.length
+	}
+	return max(s.blocks[i].offset, offset)
+}
+
+// Read returns up to max contiguous cached bytes starting at offset as
+// sub-slices of the stored blocks, in order, and their total length. It
+// returns nothing if the byte at offset is not cached.
+func (s *Segment) Read(offset int64, max int, dst [][]byte) ([][]byte, int) {
 	n := 0
-	for ; i < len(s.blocks) && n < max; i++ {
+	for i := s.find(offset); i < len(s.blocks) && n < max; i++ {
 		b := s.blocks[i]
-		from := int(offset + int64(n) - b.offset)
-		part := b.data[from:]
+		at := offset + int64(n)
+		if b.offset > at {
+			break // a gap
+		}
+		part := b.data[at-b.offset:]
 		if len(part) > max-n {
 			part = part[:max-n]
 		}
@@ -96,15 +157,19 @@ func (s *Segment) Read(offset int64, max int, dst [][]byte) ([][]byte, int) {
 	return dst, n
 }
 
-// Blocks calls fn for every stored run of bytes at or above Start, in offset
-// order; used to move a merged source's bytes into its target.
-func (s *Segment) Blocks(fn func(data []byte)) {
+// Blocks calls fn for every cached run at or above from, in offset order,
+// with the run's offset; used to move a merged source's bytes into its
+// target.
+func (s *Segment) Blocks(from int64, fn func(offset int64, data []byte)) {
 	for _, b := range s.blocks {
-		d := b.data
-		if b.offset < s.start {
-			d = d[s.start-b.offset:]
+		if b.end() <= from {
+			continue
 		}
-		fn(d)
+		if b.offset < from {
+			fn(from, b.data[from-b.offset:])
+			continue
+		}
+		fn(b.offset, b.data)
 	}
 }
 

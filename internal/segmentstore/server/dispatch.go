@@ -58,7 +58,7 @@ func (c *conn) dispatch(cmd wire.Command) error {
 	case *wire.MergeSegmentsBatch:
 		c.onMergeSegmentsBatch(m)
 	case *wire.FlushToStorage:
-		c.send(&wire.StorageFlushed{RequestID: m.RequestID})
+		c.onFlushToStorage(m)
 	case *wire.ListStorageChunks:
 		c.onListStorageChunks(m)
 	default:

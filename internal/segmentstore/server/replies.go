@@ -34,6 +34,9 @@ func errorReply(requestID int64, segment string, offset int64, err error) (wire.
 		return &wire.AuthTokenCheckFailed{RequestID: requestID, ErrorCode: wire.AuthErrorTokenExpired}, true
 	case errors.Is(err, ErrTokenInvalid):
 		return &wire.AuthTokenCheckFailed{RequestID: requestID, ErrorCode: wire.AuthErrorTokenCheckFailed}, true
+	case errors.Is(err, container.ErrDataUnavailable):
+		return &wire.ErrorMessage{RequestID: requestID, Segment: segment, Message: err.Error(),
+			ErrorCode: wire.ErrorCodeUnspecified}, true
 	case errors.Is(err, container.ErrContainerClosed), errors.Is(err, container.ErrContainerFailed):
 		// The container is going away; the client retries elsewhere.
 		return &wire.WrongHost{RequestID: requestID, Segment: segment}, true

@@ -1,6 +1,9 @@
 package server
 
 import (
+	"context"
+	"fmt"
+
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/wire"
 )
@@ -149,4 +152,29 @@ func (c *conn) onListStorageChunks(m *wire.ListStorageChunks) {
 		return
 	}
 	c.send(&wire.StorageChunksListed{RequestID: m.RequestID})
+}
+
+// onFlushToStorage moves everything a container holds to long-term storage
+// and answers once it is there.
+func (c *conn) onFlushToStorage(m *wire.FlushToStorage) {
+	id := int(m.ContainerID)
+	if id < 0 || id >= len(c.srv.cfg.Containers) {
+		c.send(&wire.ErrorMessage{RequestID: m.RequestID, ErrorCode: wire.ErrorCodeIllegalArgument,
+			Message: fmt.Sprintf("container %d does not exist", id)})
+		return
+	}
+	ctr := c.srv.cfg.Containers[id]
+	if ctr == nil {
+		c.send(&wire.WrongHost{RequestID: m.RequestID})
+		return
+	}
+	requestID := m.RequestID
+	go func() {
+		if err := ctr.Flush(context.Background()); err != nil {
+			c.send(&wire.ErrorMessage{RequestID: requestID, ErrorCode: wire.ErrorCodeUnspecified,
+				Message: "flush to long-term storage: " + err.Error()})
+			return
+		}
+		c.send(&wire.StorageFlushed{RequestID: requestID})
+	}()
 }

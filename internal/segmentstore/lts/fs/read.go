@@ -55,7 +55,7 @@ func (s *Storage) ReadAt(ctx context.Context, name string, p []byte, off int64) 
 	}
 	defer func() { _ = f.Close() }()
 	n, err := f.ReadAt(p, off)
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return n, fmt.Errorf("read chunk %q at %d: %w", name, off, notFile(err))
 	}
 	return n, err
@@ -82,7 +82,7 @@ func (s *Storage) size(name string) (int64, error) {
 	}
 	defer func() { _ = f.Close() }()
 	var probe [1]byte
-	if _, err := f.ReadAt(probe[:], 0); err != nil && err != io.EOF {
+	if _, err := f.ReadAt(probe[:], 0); err != nil && !errors.Is(err, io.EOF) {
 		return 0, notFile(err)
 	}
 	return f.Size()

@@ -55,11 +55,11 @@ func testConcurrentReaders(t *testing.T, s lts.ChunkStorage) {
 	wg.Go(func() {
 		for v := 1; v < versions; v++ {
 			if err := s.Put(ctx, "cc/hot", contents[v]); err != nil {
-				errs <- fmt.Errorf("Put hot v%d: %w", v, err)
+				errs <- fmt.Errorf("put hot v%d: %w", v, err)
 				return
 			}
 			if err := s.Put(ctx, fmt.Sprintf("cc/cold/%d", v), contents[v][:1000]); err != nil {
-				errs <- fmt.Errorf("Put cold %d: %w", v, err)
+				errs <- fmt.Errorf("put cold %d: %w", v, err)
 				return
 			}
 		}

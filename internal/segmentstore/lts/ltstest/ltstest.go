@@ -75,7 +75,7 @@ func readAll(t *testing.T, s lts.ChunkStorage, name string) []byte {
 	}
 	buf := make([]byte, info.Size)
 	n, err := s.ReadAt(t.Context(), name, buf, 0)
-	if err != nil && !(errors.Is(err, io.EOF) && n == len(buf)) {
+	if err != nil && (!errors.Is(err, io.EOF) || n != len(buf)) {
 		t.Fatalf("ReadAt(%q, 0, %d bytes) = %d, %v", name, len(buf), n, err)
 	}
 	return buf[:n]

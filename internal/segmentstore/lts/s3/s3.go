@@ -98,7 +98,7 @@ func (s *Storage) ReadAt(ctx context.Context, name string, p []byte, off int64) 
 		return 0, nil
 	}
 	n, err := s.readAt(ctx, s.key(name), p, off)
-	if err != nil && err != io.EOF {
+	if err != nil && !errors.Is(err, io.EOF) {
 		return n, fmt.Errorf("read chunk %q at %d: %w", name, off, err)
 	}
 	return n, err
@@ -123,7 +123,7 @@ func (s *Storage) readAt(ctx context.Context, key string, p []byte, off int64) (
 	if out.ContentRange == nil && off > 0 {
 		// The server ignored the range and sent the whole object.
 		if skipped, err := io.CopyN(io.Discard, body, off); err != nil {
-			if err == io.EOF && skipped == expect {
+			if errors.Is(err, io.EOF) && skipped == expect {
 				return 0, io.EOF
 			}
 			return 0, fmt.Errorf("skip to offset: %w", err)

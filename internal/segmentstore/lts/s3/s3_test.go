@@ -2,6 +2,7 @@ package s3_test
 
 import (
 	"bytes"
+	"errors"
 	"testing"
 
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
@@ -44,4 +45,19 @@ func TestMultipart(t *testing.T) {
 
 func BenchmarkVersityGW(b *testing.B) {
 	ltstest.Bench(b, startGateway(b).storage(b, nil))
+}
+
+// TestMissingBucketIsNotNotFound: a read from a bucket that does not exist
+// must not look like a missing chunk, or the storage writer would take
+// misconfiguration for lost data.
+func TestMissingBucketIsNotNotFound(t *testing.T) {
+	g := startGateway(t)
+	s := g.storage(t, func(c *s3.Config) { c.Bucket = "no-such-bucket" })
+	_, err := s.ReadAt(t.Context(), "a/b", make([]byte, 10), 0)
+	if err == nil || errors.Is(err, lts.ErrNotFound) {
+		t.Fatalf("ReadAt from a missing bucket = %v, want an error other than ErrNotFound", err)
+	}
+	if err := s.Put(t.Context(), "a/b", []byte("x")); err == nil {
+		t.Fatal("Put into a missing bucket succeeded")
+	}
 }

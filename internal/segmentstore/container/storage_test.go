@@ -1,0 +1,243 @@
+package container
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts/mem"
+)
+
+// flakyStorage wraps a store and fails writes while down is set.
+type flakyStorage struct {
+	*mem.Storage
+	mu   sync.Mutex
+	down bool
+	puts int
+}
+
+func (f *flakyStorage) Put(ctx context.Context, name string, data []byte) error {
+	f.mu.Lock()
+	down := f.down
+	f.puts++
+	f.mu.Unlock()
+	if down {
+		return errors.New("storage unreachable")
+	}
+	return f.Storage.Put(ctx, name, data)
+}
+
+func (f *flakyStorage) setDown(d bool) {
+	f.mu.Lock()
+	f.down = d
+	f.mu.Unlock()
+}
+
+func openTiered(t *testing.T, l *heldLog, st Storage, tier Tiering) *Container {
+	t.Helper()
+	if tier.FlushInterval == 0 {
+		tier.FlushInterval = time.Hour // tests drive the writer with Flush
+	}
+	c, err := Open(Config{ID: 1, Log: l, Storage: st, Tiering: tier})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Lock()
+	l.listener = c.Durable
+	l.mu.Unlock()
+	t.Cleanup(c.Close)
+	return c
+}
+
+func payload(i int) string { return fmt.Sprintf("block-%04d-%s;", i, bytes.Repeat([]byte{'z'}, i%50)) }
+
+func writeBlocks(t *testing.T, c *Container, seg string, w AttributeID, from, to int) string {
+	t.Helper()
+	var all string
+	var last result[appendOutcome]
+	for i := from; i < to; i++ {
+		prev := int64(i)
+		if i == 0 {
+			prev = NullValue
+		}
+		last = appendAsync(c, seg, w, int64(i+1), prev, payload(i))
+		all += payload(i)
+	}
+	if o := last.wait(t); o.err != nil {
+		t.Fatal(o.err)
+	}
+	return all
+}
+
+func readAll(t *testing.T, c *Container, seg string) string {
+	t.Helper()
+	info, err := c.Info(seg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []byte
+	for off := info.StartOffset; off < info.Length; {
+		r, err := read(t, c, seg, off, 1000)
+		if err != nil {
+			t.Fatalf("read at %d: %v", off, err)
+		}
+		if len(r.Data) == 0 {
+			t.Fatalf("empty read at %d of %d", off, info.Length)
+		}
+		out = append(out, r.Data...)
+		off += int64(len(r.Data))
+	}
+	return string(out)
+}
+
+func TestTieringMovesDataToStorageAndReadsItBack(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	c := openTiered(t, l, st, Tiering{CacheBudget: 1, ChunkSize: 4096})
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	want := writeBlocks(t, c, seg, w1, 0, 300)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	chunks, err := lts.ListAll(t.Context(), st, seg+"/")
+	if err != nil || len(chunks) < 2 {
+		t.Fatalf("chunks %v, %v: want several of at most 4 KiB", chunks, err)
+	}
+	c.mu.Lock()
+	held := c.mu.byID[c.mu.segments[seg].id].index.Held()
+	c.mu.Unlock()
+	if held != 0 {
+		t.Fatalf("cache still holds %d bytes over a budget of 1", held)
+	}
+	if got := readAll(t, c, seg); got != want {
+		t.Fatalf("read back from storage differs: %d bytes, want %d", len(got), len(want))
+	}
+}
+
+func TestCheckpointTruncatesJournalAndRecoveryUsesStorage(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	c := openTiered(t, l, st, Tiering{ChunkSize: 8192})
+	seg, other := "s/t/0.#epoch.0", "s/t/1.#epoch.0"
+	create(t, c, seg, KindStream)
+	create(t, c, other, KindStream)
+	want := writeBlocks(t, c, seg, w1, 0, 200)
+	writeBlocks(t, c, other, w1, 0, 3)
+	sealed := newResult[int64]()
+	c.Seal(other, func(n int64, err error) { sealed.ch <- n })
+	sealed.wait(t)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Lock()
+	trunc, total := l.trunc, len(l.records)
+	l.mu.Unlock()
+	if trunc == 0 {
+		t.Fatal("journal was not truncated after a flush and a checkpoint")
+	}
+	more := writeBlocks(t, c, seg, w1, 200, 230) // after the checkpoint: replayed from the journal
+	c.Close()
+	t.Logf("journal: %d records, truncated up to %d", total, trunc)
+
+	c2 := openTiered(t, l, st, Tiering{})
+	if got := readAll(t, c2, seg); got != want+more {
+		t.Fatalf("recovered %d bytes, want %d", len(got), len(want+more))
+	}
+	if v, _ := c2.Attribute(seg, w1); v != 230 {
+		t.Fatalf("writer position after recovery %d, want 230", v)
+	}
+	info, err := c2.Info(other)
+	if err != nil || !info.Sealed {
+		t.Fatalf("sealed segment after recovery: %+v %v", info, err)
+	}
+	create(t, c2, "s/t/2.#epoch.0", KindStream) // ids continue
+}
+
+func TestMergeOfPartlyFlushedSegments(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	c := openTiered(t, l, st, Tiering{CacheBudget: 1, ChunkSize: 1000})
+	parent, txn := "s/t/0.#epoch.0", "s/t/0.#epoch.0#transaction.000000000000000000000000000000aa"
+	create(t, c, parent, KindStream)
+	create(t, c, txn, KindStream)
+	a := writeBlocks(t, c, parent, w1, 0, 40)
+	b := writeBlocks(t, c, txn, AttributeID{7}, 0, 40)
+	if err := c.Flush(t.Context()); err != nil { // both partly evicted to storage
+		t.Fatal(err)
+	}
+	a2 := writeBlocks(t, c, parent, w1, 40, 45)  // cached only
+	b2 := writeBlocks(t, c, txn, AttributeID{7}, 40, 45)
+	done := newResult[error]()
+	c.Merge(parent, txn, nil, func(_ int64, err error) { done.ch <- err })
+	if err := done.wait(t); err != nil {
+		t.Fatal(err)
+	}
+	want := a + a2 + b + b2
+	if got := readAll(t, c, parent); got != want {
+		t.Fatalf("after merge: %d bytes, want %d", len(got), len(want))
+	}
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := readAll(t, c, parent); got != want {
+		t.Fatal("after merge and flush the data differs")
+	}
+}
+
+func TestTruncationAndDeletionCollectChunks(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	c := openTiered(t, l, st, Tiering{ChunkSize: 500})
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	writeBlocks(t, c, seg, w1, 0, 50)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := lts.ListAll(t.Context(), st, seg+"/")
+	tr := newResult[error]()
+	c.Truncate(seg, 1200, func(err error) { tr.ch <- err })
+	if err := tr.wait(t); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := lts.ListAll(t.Context(), st, seg+"/")
+	if len(after) >= len(before) {
+		t.Fatalf("truncation kept every chunk: %d before, %d after", len(before), len(after))
+	}
+	del := newResult[error]()
+	c.Delete(seg, func(err error) { del.ch <- err })
+	del.wait(t)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if left, _ := lts.ListAll(t.Context(), st, seg+"/"); len(left) != 0 {
+		t.Fatalf("%d chunks left after deletion", len(left))
+	}
+}
+
+func TestUnavailableStorageTurnsIntoBackPressure(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := &flakyStorage{Storage: mem.New()}
+	st.setDown(true)
+	c := openTiered(t, l, st, Tiering{MaxUnflushed: 2000, FlushInterval: 10 * time.Millisecond})
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	writeBlocks(t, c, seg, w1, 0, 60) // about 2 KiB: reaches the limit
+	blocked := appendAsync(c, seg, w1, 1000, 60, "waits")
+	if !blocked.pending() {
+		t.Fatal("append admitted although long-term storage is down and the limit is reached")
+	}
+	st.setDown(false)
+	if o := blocked.wait(t); o.err != nil {
+		t.Fatalf("append after storage came back: %v", o.err)
+	}
+}
