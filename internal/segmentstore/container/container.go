@@ -57,7 +57,7 @@ type Container struct {
 
 	storage   Storage
 	tiering   Tiering
-	tierMu    sync.Mutex // serialises storage writer passes
+	tierMu    sync.Mutex      // serialises storage writer passes
 	ctx       context.Context // cancelled by Close; bounds storage I/O
 	cancel    context.CancelFunc
 	flushWake chan struct{}
@@ -67,7 +67,7 @@ type Container struct {
 		sync.Mutex
 		// space is signalled when unflushed bytes drop (appends may wait
 		// for it) or the container closes.
-		space *sync.Cond
+		space    *sync.Cond
 		segments map[string]*segment // accepted view: creation accepted, deletion not
 		durable  map[string]*segment // durable view: creation durable, deletion not
 		byID     map[uint64]*segment // every segment not yet durably deleted

@@ -171,7 +171,7 @@ func TestMergeOfPartlyFlushedSegments(t *testing.T) {
 	if err := c.Flush(t.Context()); err != nil { // both partly evicted to storage
 		t.Fatal(err)
 	}
-	a2 := writeBlocks(t, c, parent, w1, 40, 45)  // cached only
+	a2 := writeBlocks(t, c, parent, w1, 40, 45) // cached only
 	b2 := writeBlocks(t, c, txn, AttributeID{7}, 40, 45)
 	done := newResult[error]()
 	c.Merge(parent, txn, nil, func(_ int64, err error) { done.ch <- err })
