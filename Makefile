@@ -6,11 +6,14 @@ BIN       := bin/sluice
 TOOLS     := $(CURDIR)/.tools/bin
 GOLANGCI  := $(TOOLS)/golangci-lint
 GOLANGCI_VERSION := v2.6.2
+# S3 server for the LTS s3 backend tests (internal/segmentstore/lts/s3).
+VERSITYGW := $(TOOLS)/versitygw
+VERSITYGW_VERSION := v1.8.0
 DATA      ?= ./data
 FUZZTIME  ?= 10s
 # Fuzz targets run briefly by `make test`: package:FuzzName pairs.
 
-.PHONY: all build run test unit fuzz-short lint bench tools clean proto proto-check proto-tools
+.PHONY: all build run test unit fuzz-short lint bench tools clean proto proto-check proto-tools tools-versitygw
 
 all: build
 
@@ -23,7 +26,7 @@ run: build
 ## test: everything the project tests. CI runs exactly this.
 test: unit fuzz-short
 
-unit: proto-check
+unit: proto-check tools-versitygw
 	$(GO) vet ./...
 	$(GO) test -race -count=1 -timeout 20m ./...
 
@@ -41,6 +44,12 @@ lint: $(GOLANGCI)
 
 $(GOLANGCI):
 	GOBIN=$(TOOLS) $(GO) install github.com/golangci/golangci-lint/v2/cmd/golangci-lint@$(GOLANGCI_VERSION)
+
+## tools-versitygw: the S3 gateway the LTS s3 tests start (they fail under CI=true without it).
+tools-versitygw: $(VERSITYGW)
+
+$(VERSITYGW):
+	GOBIN=$(TOOLS) $(GO) install github.com/versity/versitygw/cmd/versitygw@$(VERSITYGW_VERSION)
 
 ## proto: regenerate the controller gRPC code from api/controller/*.proto.
 ## proto-check: fail when the committed generated code is stale.

@@ -39,6 +39,8 @@ type Config struct {
 	// under DataDir/lts.
 	Storage lts.ChunkStorage
 	// Tiering tunes the storage writer; zero fields take defaults.
+	// CacheBudget and MaxUnflushed are for the whole node and are divided
+	// among the containers.
 	Tiering container.Tiering
 	// Tokens checks delegation tokens; nil accepts all (auth off).
 	Tokens server.TokenVerifier
@@ -83,10 +85,13 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
 	st := &Store{journal: j, containers: make([]*container.Container, cfg.ContainerCount)}
+	perContainer := cfg.Tiering
+	perContainer.CacheBudget /= int64(cfg.ContainerCount)
+	perContainer.MaxUnflushed /= int64(cfg.ContainerCount)
 	for id := range st.containers {
 		log := j.Log(uint32(id))
 		ctr, err := container.Open(container.Config{ID: id, Log: log, Now: cfg.Now, Logger: cfg.Logger,
-			Storage: cfg.Storage, Tiering: cfg.Tiering})
+			Storage: cfg.Storage, Tiering: perContainer})
 		if err != nil {
 			st.close()
 			return nil, err

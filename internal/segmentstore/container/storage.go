@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
 )
 
 // Storage is what a container needs from long-term storage (lts.ChunkStorage
@@ -24,10 +26,11 @@ type Tiering struct {
 	// bytes, or when it is older than FlushInterval (default 4 MiB).
 	MinFlushBytes int64
 	// CacheBudget bounds the bytes the container keeps in its read cache;
-	// above it, bytes already in long-term storage are evicted (default 256 MiB).
+	// above it, bytes already in long-term storage are evicted (default 64 MiB).
 	CacheBudget int64
 	// MaxUnflushed bounds the bytes that are durable in the journal but not
-	// yet in long-term storage; appends wait above it (default 1 GiB).
+	// yet in long-term storage, which the cache cannot evict; appends wait
+	// above it (default half the cache budget).
 	MaxUnflushed int64
 	// CheckpointBytes is the journal volume between metadata checkpoints,
 	// which let the journal be truncated (default 64 MiB).
@@ -45,10 +48,10 @@ func (t Tiering) withDefaults() Tiering {
 		t.MinFlushBytes = 4 << 20
 	}
 	if t.CacheBudget <= 0 {
-		t.CacheBudget = 256 << 20
+		t.CacheBudget = 64 << 20
 	}
 	if t.MaxUnflushed <= 0 {
-		t.MaxUnflushed = 1 << 30
+		t.MaxUnflushed = max(t.CacheBudget/2, 1)
 	}
 	if t.CheckpointBytes <= 0 {
 		t.CheckpointBytes = 64 << 20
@@ -64,10 +67,12 @@ type pendingCheckpoint struct {
 	need map[uint64]int64 // segment id → length at the checkpoint
 }
 
-// chunkName names the chunk holding a segment's bytes from offset. The
-// segment id keeps names unique if a segment name is reused.
+// chunkName names the chunk holding a segment's bytes from offset, in the
+// long-term storage layout of package lts. The container-local segment id
+// fills the layout's generation slot, so names stay unique if a segment name
+// is reused while chunks of its predecessor wait for garbage collection.
 func chunkName(segment string, id uint64, offset int64) string {
-	return fmt.Sprintf("%s/%d-%020d", segment, id, offset)
+	return lts.ChunkName(segment, offset, id)
 }
 
 // storageLoop is the container's storage writer.

@@ -105,7 +105,7 @@ func TestTieringMovesDataToStorageAndReadsItBack(t *testing.T) {
 	if err := c.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	chunks, err := lts.ListAll(t.Context(), st, seg+"/")
+	chunks, err := lts.ListAll(t.Context(), st, lts.SegmentPrefix(seg))
 	if err != nil || len(chunks) < 2 {
 		t.Fatalf("chunks %v, %v: want several of at most 4 KiB", chunks, err)
 	}
@@ -200,7 +200,7 @@ func TestTruncationAndDeletionCollectChunks(t *testing.T) {
 	if err := c.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	before, _ := lts.ListAll(t.Context(), st, seg+"/")
+	before, _ := lts.ListAll(t.Context(), st, lts.SegmentPrefix(seg))
 	tr := newResult[error]()
 	c.Truncate(seg, 1200, func(err error) { tr.ch <- err })
 	if err := tr.wait(t); err != nil {
@@ -209,7 +209,7 @@ func TestTruncationAndDeletionCollectChunks(t *testing.T) {
 	if err := c.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	after, _ := lts.ListAll(t.Context(), st, seg+"/")
+	after, _ := lts.ListAll(t.Context(), st, lts.SegmentPrefix(seg))
 	if len(after) >= len(before) {
 		t.Fatalf("truncation kept every chunk: %d before, %d after", len(before), len(after))
 	}
@@ -219,7 +219,7 @@ func TestTruncationAndDeletionCollectChunks(t *testing.T) {
 	if err := c.Flush(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	if left, _ := lts.ListAll(t.Context(), st, seg+"/"); len(left) != 0 {
+	if left, _ := lts.ListAll(t.Context(), st, lts.SegmentPrefix(seg)); len(left) != 0 {
 		t.Fatalf("%d chunks left after deletion", len(left))
 	}
 }

@@ -1,0 +1,120 @@
+package controller
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	pb "github.com/sluicestream/sluice/api/controller"
+	"github.com/sluicestream/sluice/internal/controller/segments"
+	"github.com/sluicestream/sluice/internal/controller/service"
+	"github.com/sluicestream/sluice/internal/controller/store"
+	"github.com/sluicestream/sluice/internal/controller/workflow"
+	"github.com/sluicestream/sluice/internal/metastore"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
+)
+
+// Config configures a controller.
+type Config struct {
+	// Address is the gRPC listen address; default "127.0.0.1:9090".
+	Address string
+	// PublishedAddress is the "host:port" announced by
+	// getControllerServerList; default the listener's address.
+	PublishedAddress string
+	// Store holds the metadata. Required. The controller does not close it.
+	Store metastore.Store
+	// SegmentStore is the "host:port" of the segment store owning every
+	// container (single node). Required unless Resolver is set.
+	SegmentStore string
+	// Resolver maps containers to segment stores; overrides SegmentStore.
+	Resolver segments.Resolver
+	// ContainerCount must equal the segment stores'; default 4.
+	ContainerCount int
+	// Tokens issues delegation tokens; nil = auth off (tokens "").
+	Tokens service.Tokens
+	// Clock drives transaction leases; nil = wall clock.
+	Clock workflow.Clock
+	// TxnCheckInterval is the period of the lease-expiry loop; default 1 s.
+	TxnCheckInterval time.Duration
+	Logger           *slog.Logger
+	// Failpoint injects crashes into workflows (tests only; see workflow.Config).
+	Failpoint func(point string) error
+}
+
+// Server is a running controller.
+type Server struct {
+	ln     net.Listener
+	grpc   *grpc.Server
+	engine *workflow.Engine
+	ss     *segments.Client
+	done   chan struct{}
+}
+
+// Start resumes the workflows recorded in the store and serves gRPC.
+func Start(ctx context.Context, cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("controller: Config.Store is required")
+	}
+	if cfg.Resolver == nil {
+		if cfg.SegmentStore == "" {
+			return nil, errors.New("controller: Config.SegmentStore or Resolver is required")
+		}
+		cfg.Resolver = segments.Static(cfg.SegmentStore)
+	}
+	if cfg.Address == "" {
+		cfg.Address = "127.0.0.1:9090"
+	}
+	if cfg.ContainerCount <= 0 {
+		cfg.ContainerCount = 4
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	ss := segments.New(segments.Config{Resolver: cfg.Resolver, ContainerCount: cfg.ContainerCount,
+		Logger: cfg.Logger.With("component", "segments")})
+	engine := workflow.New(workflow.Config{Store: store.New(cfg.Store), Segments: ss, Clock: cfg.Clock,
+		Logger: cfg.Logger.With("component", "workflow"), TxnCheckInterval: cfg.TxnCheckInterval,
+		Failpoint: cfg.Failpoint})
+	if err := engine.Start(ctx); err != nil {
+		engine.Close()
+		_ = ss.Close()
+		return nil, fmt.Errorf("controller: start workflows: %w", err)
+	}
+	ln, err := net.Listen("tcp", cfg.Address)
+	if err != nil {
+		engine.Close()
+		_ = ss.Close()
+		return nil, fmt.Errorf("controller: listen: %w", err)
+	}
+	published := cfg.PublishedAddress
+	if published == "" {
+		published = ln.Addr().String()
+	}
+	svc := service.New(service.Config{Engine: engine, Resolver: cfg.Resolver, ContainerCount: cfg.ContainerCount,
+		Controllers: []string{published}, Tokens: cfg.Tokens, Logger: cfg.Logger.With("component", "grpc")})
+	gs := grpc.NewServer(grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+		MinTime: 10 * time.Second, PermitWithoutStream: true}))
+	pb.RegisterControllerServiceServer(gs, svc)
+	s := &Server{ln: ln, grpc: gs, engine: engine, ss: ss, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		_ = gs.Serve(ln)
+	}()
+	return s, nil
+}
+
+// Addr is the gRPC listen address.
+func (s *Server) Addr() net.Addr { return s.ln.Addr() }
+
+// Close stops serving, stops the workflows (they resume at the next Start
+// on the same store) and closes the segment-store connections.
+func (s *Server) Close() error {
+	s.grpc.Stop()
+	<-s.done
+	s.engine.Close()
+	return s.ss.Close()
+}
