@@ -83,6 +83,7 @@ type Container struct {
 		journaled  int64    // bytes journaled since the last checkpoint
 		checkpoint *pendingCheckpoint
 		unflushed  int64 // durable bytes not yet in long-term storage (estimate)
+		waiting    int   // appends waiting for unflushed to drop
 	}
 }
 

@@ -170,7 +170,8 @@ type flushItem struct {
 func (c *Container) flush(ctx context.Context, all bool) error {
 	now := c.nowMillis()
 	c.mu.Lock()
-	all = all || c.mu.checkpoint != nil // a checkpoint waits for everything to be flushed
+	// A checkpoint, or appends waiting for room, need everything flushed.
+	all = all || c.mu.checkpoint != nil || c.mu.waiting > 0
 	var items []flushItem
 	for _, s := range c.mu.segments {
 		if !s.created {
@@ -330,7 +331,9 @@ func (c *Container) waitForRoomLocked() {
 	case c.flushWake <- struct{}{}:
 	default:
 	}
+	c.mu.waiting++
 	for c.mu.unflushed >= c.tiering.MaxUnflushed && c.checkLocked() == nil {
 		c.mu.space.Wait()
 	}
+	c.mu.waiting--
 }

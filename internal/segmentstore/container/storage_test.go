@@ -98,7 +98,7 @@ func readAll(t *testing.T, c *Container, seg string) string {
 func TestTieringMovesDataToStorageAndReadsItBack(t *testing.T) {
 	l := &heldLog{auto: true}
 	st := mem.New()
-	c := openTiered(t, l, st, Tiering{CacheBudget: 1, ChunkSize: 4096})
+	c := openTiered(t, l, st, Tiering{CacheBudget: 1, MaxUnflushed: 1 << 30, ChunkSize: 4096})
 	seg := "s/t/0.#epoch.0"
 	create(t, c, seg, KindStream)
 	want := writeBlocks(t, c, seg, w1, 0, 300)
@@ -162,7 +162,7 @@ func TestCheckpointTruncatesJournalAndRecoveryUsesStorage(t *testing.T) {
 func TestMergeOfPartlyFlushedSegments(t *testing.T) {
 	l := &heldLog{auto: true}
 	st := mem.New()
-	c := openTiered(t, l, st, Tiering{CacheBudget: 1, ChunkSize: 1000})
+	c := openTiered(t, l, st, Tiering{CacheBudget: 1, MaxUnflushed: 1 << 30, ChunkSize: 1000})
 	parent, txn := "s/t/0.#epoch.0", "s/t/0.#epoch.0#transaction.000000000000000000000000000000aa"
 	create(t, c, parent, KindStream)
 	create(t, c, txn, KindStream)
@@ -239,5 +239,18 @@ func TestUnavailableStorageTurnsIntoBackPressure(t *testing.T) {
 	st.setDown(false)
 	if o := blocked.wait(t); o.err != nil {
 		t.Fatalf("append after storage came back: %v", o.err)
+	}
+}
+
+// TestWaitingAppendsWakeTheStorageWriter: appends over the unflushed limit
+// must get the storage writer to flush even small, fresh segments.
+func TestWaitingAppendsWakeTheStorageWriter(t *testing.T) {
+	l := &heldLog{auto: true}
+	c := openTiered(t, l, mem.New(), Tiering{MaxUnflushed: 100, FlushInterval: time.Hour})
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	want := writeBlocks(t, c, seg, w1, 0, 50)
+	if got := readAll(t, c, seg); got != want {
+		t.Fatal("data differs")
 	}
 }

@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sluicestream/sluice/internal/standalone"
+)
+
+// newStandaloneCommand runs a whole node in one process.
+func newStandaloneCommand() *cobra.Command {
+	var (
+		ss             segmentStoreFlags
+		dataDir        string
+		inMemory       bool
+		controllerAddr string
+		logLevel       string
+	)
+	cmd := &cobra.Command{
+		Use:   "standalone",
+		Short: "Run a complete Sluice node in one process",
+		Long: `Run a complete Sluice node: an embedded single-node etcd for metadata, the
+controller (Pravega controller gRPC API) and the segment store (Pravega wire
+protocol). Point Pravega applications at tcp://<controller address>.
+
+Data lives under --data-dir and survives restarts; --in-memory runs a
+throwaway node whose data is deleted on exit.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			logger, err := newLogger(cmd.ErrOrStderr(), logLevel)
+			if err != nil {
+				return err
+			}
+			if inMemory && cmd.Flags().Changed("data-dir") {
+				return fmt.Errorf("--in-memory and --data-dir exclude each other")
+			}
+			if inMemory {
+				dataDir = ""
+			}
+			node, err := standalone.Start(cmd.Context(), standalone.Config{
+				DataDir: dataDir, InMemory: inMemory, ControllerAddress: controllerAddr,
+				SegmentStoreAddress: ss.listen, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
+			})
+			if err != nil {
+				return err
+			}
+			mode := "data in " + node.DataDir()
+			if inMemory {
+				mode = "in memory (data deleted on exit)"
+			}
+			_, _ = fmt.Fprintf(cmd.OutOrStdout(),
+				"sluice standalone ready: controller tcp://%s, segment store %s, %s (started in %s)\n",
+				node.ControllerAddr(), node.SegmentStoreAddr(), mode, node.StartupTime().Round(1e6))
+			<-cmd.Context().Done()
+			logger.Info("shutting down")
+			return node.Close()
+		},
+	}
+	cmd.Flags().StringVar(&dataDir, "data-dir", "./data", "directory for metadata, journal and long-term storage")
+	cmd.Flags().BoolVar(&inMemory, "in-memory", false, "throwaway node: temporary data, no fsync, deleted on exit")
+	cmd.Flags().StringVar(&controllerAddr, "controller-listen", "127.0.0.1:9090", "address of the controller's gRPC listener")
+	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	ss.register(cmd)
+	return cmd
+}

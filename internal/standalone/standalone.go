@@ -1,0 +1,148 @@
+// Package standalone runs a whole Sluice node in one process: an embedded
+// single-node etcd for metadata, the controller and the segment store. It is
+// what `sluice standalone` and end-to-end tests start.
+package standalone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/sluicestream/sluice/internal/controller"
+	"github.com/sluicestream/sluice/internal/metastore"
+	"github.com/sluicestream/sluice/internal/segmentstore"
+	"github.com/sluicestream/sluice/internal/segmentstore/container"
+)
+
+// Config configures a standalone node.
+type Config struct {
+	// DataDir holds etcd's data, the journal and long-term storage. Empty
+	// with InMemory set means a temporary directory removed on Close.
+	DataDir string
+	// InMemory makes the node throwaway: data in a temporary directory that
+	// Close removes, and no fsync anywhere.
+	InMemory bool
+	// ControllerAddress is the controller's gRPC listen address
+	// (default 127.0.0.1:9090).
+	ControllerAddress string
+	// SegmentStoreAddress is the wire protocol listen address
+	// (default 127.0.0.1:12345).
+	SegmentStoreAddress string
+	// ContainerCount is the number of segment containers (default 4).
+	ContainerCount int
+	// NoSync turns off the journal's fsync (benchmarks only).
+	NoSync bool
+	// Tiering tunes the move of data to long-term storage.
+	Tiering container.Tiering
+	Logger  *slog.Logger
+}
+
+// Node is a running standalone node.
+type Node struct {
+	dataDir    string
+	removeData bool
+	etcd       *metastore.Embedded
+	store      *segmentstore.Store
+	controller *controller.Server
+	started    time.Duration
+}
+
+// Start starts etcd, the segment store and the controller, in that order.
+func Start(ctx context.Context, cfg Config) (*Node, error) {
+	began := time.Now()
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.ControllerAddress == "" {
+		cfg.ControllerAddress = "127.0.0.1:9090"
+	}
+	if cfg.SegmentStoreAddress == "" {
+		cfg.SegmentStoreAddress = "127.0.0.1:12345"
+	}
+	if cfg.ContainerCount <= 0 {
+		cfg.ContainerCount = 4
+	}
+	n := &Node{dataDir: cfg.DataDir}
+	if cfg.InMemory {
+		dir, err := os.MkdirTemp("", "sluice-inmemory-")
+		if err != nil {
+			return nil, err
+		}
+		n.dataDir, n.removeData = dir, true
+		cfg.NoSync = true
+	}
+	if n.dataDir == "" {
+		return nil, errors.New("standalone: a data directory is required (or in-memory mode)")
+	}
+	var err error
+	n.etcd, err = metastore.StartEmbedded(ctx, metastore.EmbeddedConfig{
+		Dir: filepath.Join(n.dataDir, "etcd"), Logger: cfg.Logger, UnsafeNoFsync: cfg.InMemory,
+	})
+	if err != nil {
+		n.Close()
+		return nil, fmt.Errorf("start metadata store: %w", err)
+	}
+	n.store, err = segmentstore.Start(ctx, segmentstore.Config{
+		DataDir: filepath.Join(n.dataDir, "segmentstore"), Address: cfg.SegmentStoreAddress,
+		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Tiering: cfg.Tiering, Logger: cfg.Logger,
+	})
+	if err != nil {
+		n.Close()
+		return nil, fmt.Errorf("start segment store: %w", err)
+	}
+	n.controller, err = controller.Start(ctx, controller.Config{
+		Address: cfg.ControllerAddress, Store: n.etcd, SegmentStore: publishable(n.store.Addr()),
+		ContainerCount: cfg.ContainerCount, Logger: cfg.Logger,
+	})
+	if err != nil {
+		n.Close()
+		return nil, fmt.Errorf("start controller: %w", err)
+	}
+	n.started = time.Since(began)
+	return n, nil
+}
+
+// publishable turns a listen address into one clients can dial: an
+// unspecified host (0.0.0.0, ::) becomes loopback.
+func publishable(a net.Addr) string {
+	tcp, ok := a.(*net.TCPAddr)
+	if !ok || !tcp.IP.IsUnspecified() {
+		return a.String()
+	}
+	return net.JoinHostPort("127.0.0.1", fmt.Sprint(tcp.Port))
+}
+
+// ControllerAddr is the controller's gRPC address.
+func (n *Node) ControllerAddr() net.Addr { return n.controller.Addr() }
+
+// SegmentStoreAddr is the wire protocol address.
+func (n *Node) SegmentStoreAddr() net.Addr { return n.store.Addr() }
+
+// DataDir is where the node keeps its data.
+func (n *Node) DataDir() string { return n.dataDir }
+
+// StartupTime is how long Start took.
+func (n *Node) StartupTime() time.Duration { return n.started }
+
+// Close stops the controller, the segment store and etcd, in that order.
+func (n *Node) Close() error {
+	var errs []error
+	if n.controller != nil {
+		errs = append(errs, n.controller.Close())
+	}
+	if n.store != nil {
+		errs = append(errs, n.store.Close())
+	}
+	if n.etcd != nil {
+		errs = append(errs, n.etcd.Close())
+	}
+	if n.removeData {
+		errs = append(errs, os.RemoveAll(n.dataDir))
+	}
+	return errors.Join(errs...)
+}
