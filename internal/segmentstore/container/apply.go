@@ -102,6 +102,10 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		c.serveLocked(s, ready, done)
 	case opStorage:
 		s.durable.extents = s.durable.extents.insert(extent{offset: o.offset, length: o.length, chunk: o.chunk})
+		c.mu.unflushed -= o.length
+		if c.mu.waiting > 0 {
+			c.mu.space.Broadcast()
+		}
 	}
 }
 
