@@ -22,7 +22,9 @@ func (c *conn) dispatch(cmd wire.Command) error {
 	case *wire.Padding:
 		// A no-op at top level.
 	case *wire.SetupAppend:
-		c.onSetupAppend(m)
+		if !c.refuseOnTable(m.RequestID, "SetupAppend", m.Segment) {
+			c.onSetupAppend(m)
+		}
 	case *wire.AppendBlock:
 		return c.assembler.Block(m)
 	case *wire.AppendBlockEnd:
@@ -40,47 +42,63 @@ func (c *conn) dispatch(cmd wire.Command) error {
 	case *wire.CreateSegment:
 		c.onCreateSegment(m)
 	case *wire.SealSegment:
-		c.onSealSegment(m)
+		if !c.refuseOnTable(m.RequestID, "SealSegment", m.Segment) {
+			c.onSealSegment(m)
+		}
 	case *wire.DeleteSegment:
-		c.onDeleteSegment(m)
+		if c.isTable(m.Segment) {
+			c.onDeleteTableSegment(&wire.DeleteTableSegment{RequestID: m.RequestID, Segment: m.Segment, Token: m.Token})
+		} else {
+			c.onDeleteSegment(m)
+		}
 	case *wire.TruncateSegment:
-		c.onTruncateSegment(m)
+		if !c.refuseOnTable(m.RequestID, "TruncateSegment", m.Segment) {
+			c.onTruncateSegment(m)
+		}
 	case *wire.UpdateSegmentPolicy:
 		c.onUpdateSegmentPolicy(m)
 	case *wire.GetSegmentAttribute:
 		c.onGetSegmentAttribute(m)
 	case *wire.UpdateSegmentAttribute:
-		c.onUpdateSegmentAttribute(m)
+		if !c.refuseOnTable(m.RequestID, "UpdateSegmentAttribute", m.SegmentName) {
+			c.onUpdateSegmentAttribute(m)
+		}
 	case *wire.LocateOffset:
 		c.onLocateOffset(m)
 	case *wire.MergeSegments:
-		c.onMergeSegments(m)
+		if !c.refuseOnTable(m.RequestID, "MergeSegments", m.Target, m.Source) {
+			c.onMergeSegments(m)
+		}
 	case *wire.MergeSegmentsBatch:
-		c.onMergeSegmentsBatch(m)
+		if !c.refuseOnTable(m.RequestID, "MergeSegmentsBatch", append([]string{m.Target}, m.Sources...)...) {
+			c.onMergeSegmentsBatch(m)
+		}
+	case *wire.CreateTableSegment:
+		c.onCreateTableSegment(m)
+	case *wire.DeleteTableSegment:
+		c.onDeleteTableSegment(m)
+	case *wire.GetTableSegmentInfo:
+		c.onGetTableSegmentInfo(m)
+	case *wire.UpdateTableEntries:
+		c.onUpdateTableEntries(m)
+	case *wire.RemoveTableKeys:
+		c.onRemoveTableKeys(m)
+	case *wire.ReadTable:
+		c.onReadTable(m)
+	case *wire.ReadTableKeys:
+		c.onReadTableKeys(m)
+	case *wire.ReadTableEntries:
+		c.onReadTableEntries(m)
+	case *wire.ReadTableEntriesDelta:
+		c.onReadTableEntriesDelta(m)
 	case *wire.FlushToStorage:
 		c.onFlushToStorage(m)
 	case *wire.ListStorageChunks:
 		c.onListStorageChunks(m)
 	default:
-		if id, ok := wire.RequestIDOf(cmd); ok && isRequest(cmd.Type()) {
-			c.send(&wire.OperationUnsupported{RequestID: id, OperationName: cmd.Type().String()})
-			return nil
-		}
 		return fmt.Errorf("%v is not a request", cmd.Type())
 	}
 	return nil
-}
-
-// isRequest reports whether t is a client request this server does not
-// implement yet (table segments), as opposed to a reply or an embedded frame.
-func isRequest(t wire.Type) bool {
-	switch t {
-	case wire.TypeGetTableSegmentInfo, wire.TypeCreateTableSegment, wire.TypeDeleteTableSegment,
-		wire.TypeUpdateTableEntries, wire.TypeRemoveTableKeys, wire.TypeReadTable, wire.TypeReadTableKeys,
-		wire.TypeReadTableEntries, wire.TypeReadTableEntriesDelta:
-		return true
-	}
-	return false
 }
 
 // onHello answers with our version range, then closes the connection if the

@@ -4,6 +4,7 @@ import (
 	"errors"
 
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
+	"github.com/sluicestream/sluice/internal/segmentstore/tables"
 	"github.com/sluicestream/sluice/internal/wire"
 )
 
@@ -14,6 +15,12 @@ import (
 func errorReply(requestID int64, segment string, offset int64, err error) (wire.Command, bool) {
 	var truncated *container.TruncatedError
 	switch {
+	case errors.Is(err, tables.ErrKeyDoesNotExist):
+		return &wire.TableKeyDoesNotExist{RequestID: requestID, Segment: segment}, true
+	case errors.Is(err, tables.ErrKeyBadVersion):
+		return &wire.TableKeyBadVersion{RequestID: requestID, Segment: segment}, true
+	case errors.Is(err, tables.ErrNotEmpty):
+		return &wire.TableSegmentNotEmpty{RequestID: requestID, Segment: segment}, true
 	case errors.Is(err, container.ErrNoSuchSegment):
 		return &wire.NoSuchSegment{RequestID: requestID, Segment: segment, Offset: offset}, true
 	case errors.Is(err, container.ErrSegmentExists):

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sluicestream/sluice/internal/naming"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
+	"github.com/sluicestream/sluice/internal/segmentstore/tables"
 )
 
 // Config configures the segment store's listener.
@@ -37,6 +38,8 @@ type Server struct {
 	logger   *slog.Logger
 	listener net.Listener
 	wg       sync.WaitGroup
+	// tables is the table-segment layer of each owned container (by id).
+	tables []*tables.Tables
 
 	mu     sync.Mutex
 	conns  map[*conn]struct{}
@@ -65,6 +68,7 @@ func Start(_ context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("segment store listen on %s: %w", cfg.Address, err)
 	}
 	s := &Server{cfg: cfg, logger: cfg.Logger, listener: ln, conns: make(map[*conn]struct{})}
+	s.tables = newTables(cfg.Containers, cfg.Logger)
 	s.wg.Add(1)
 	go s.acceptLoop()
 	return s, nil
