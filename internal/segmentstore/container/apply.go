@@ -1,6 +1,7 @@
 package container
 
 import (
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
 	"github.com/sluicestream/sluice/internal/segmentstore/readindex"
 )
 
@@ -75,6 +76,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		s.durable.setAttrs(o.attrs)
 	case opSeal:
 		s.durable.sealed = true
+		s.metaDirty = true
 		c.serveLocked(s, s.index.Seal(), done)
 	case opTruncate:
 		s.durable.start = o.offset
@@ -82,7 +84,9 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		var dropped []string
 		s.durable.extents, dropped = s.durable.extents.dropBelow(o.offset)
 		c.mu.garbage = append(c.mu.garbage, dropped...)
+		s.metaDirty = true
 	case opDelete:
+		c.mu.garbage = append(c.mu.garbage, lts.MetaName(s.name, s.id))
 		c.mu.garbage = append(c.mu.garbage, s.durable.extents.chunks()...)
 		c.dropLocked(s, done)
 	case opMerge:
@@ -94,14 +98,17 @@ func (c *Container) applyDurable(o *op, done *completion) {
 			src.index.Blocks(0, func(off int64, b []byte) {
 				ready = append(ready, s.index.AppendAt(o.offset+off, b)...)
 			})
+			c.mu.garbage = append(c.mu.garbage, lts.MetaName(src.name, src.id))
 			c.dropLocked(src, done) // its chunks now belong to the target
 		}
+		s.metaDirty = true
 		ready = append(ready, s.index.Grow(o.offset+o.length)...)
 		s.durable.length = o.offset + o.length
 		s.durable.setAttrs(o.attrs)
 		c.serveLocked(s, ready, done)
 	case opStorage:
 		s.durable.extents = s.durable.extents.insert(extent{offset: o.offset, length: o.length, chunk: o.chunk})
+		s.metaDirty = true
 		c.mu.unflushed -= o.length
 		if c.mu.waiting > 0 {
 			c.mu.space.Broadcast()

@@ -53,6 +53,9 @@ type segment struct {
 	deleted  bool // the deletion is durable
 	modified int64
 	index    *readindex.Segment
+	// metaDirty: the segment's LTS metadata object needs rewriting.
+	metaDirty   bool
+	metaVersion int64
 }
 
 // Info describes a segment as of its last durable operation.

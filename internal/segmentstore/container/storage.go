@@ -142,6 +142,12 @@ func (c *Container) tier(ctx context.Context, all bool) error {
 	if err := c.flush(ctx, all); err != nil {
 		return err
 	}
+	c.mu.Lock()
+	metas := c.dirtyMetaLocked()
+	c.mu.Unlock()
+	if err := c.writeMeta(ctx, metas); err != nil {
+		return err
+	}
 	c.collectGarbage(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -3,6 +3,7 @@ package container
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"sync"
@@ -252,5 +253,62 @@ func TestWaitingAppendsWakeTheStorageWriter(t *testing.T) {
 	want := writeBlocks(t, c, seg, w1, 0, 50)
 	if got := readAll(t, c, seg); got != want {
 		t.Fatal("data differs")
+	}
+}
+
+// TestSegmentReadableFromStorageAlone follows the procedure of lts/doc.go:
+// the newest metadata object lists the chunks; concatenated from the start
+// offset they are the segment.
+func TestSegmentReadableFromStorageAlone(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	c := openTiered(t, l, st, Tiering{ChunkSize: 700})
+	seg := "s/t/3.#epoch.1"
+	create(t, c, seg, KindStream)
+	want := writeBlocks(t, c, seg, w1, 0, 120)
+	tr := newResult[error]()
+	c.Truncate(seg, 100, func(err error) { tr.ch <- err })
+	tr.wait(t)
+	sealed := newResult[int64]()
+	c.Seal(seg, func(n int64, err error) { sealed.ch <- n })
+	sealed.wait(t)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	objs, err := lts.ListAll(t.Context(), st, lts.SegmentPrefix(seg))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metaName string
+	for _, o := range objs {
+		if p, err := lts.ParseName(o.Name); err == nil && p.Kind == lts.KindMeta {
+			metaName = o.Name // the newest sorts last
+		}
+	}
+	if metaName == "" {
+		t.Fatalf("no metadata object among %v", objs)
+	}
+	info, _ := st.Stat(t.Context(), metaName)
+	raw := make([]byte, info.Size)
+	if _, err := st.ReadAt(t.Context(), metaName, raw, 0); err != nil {
+		t.Fatal(err)
+	}
+	var m ltsMeta
+	if err := json.Unmarshal(raw, &m); err != nil {
+		t.Fatal(err)
+	}
+	if !m.Sealed || m.StartOffset != 100 || m.Length != int64(len(want)) {
+		t.Fatalf("metadata %+v", m)
+	}
+	var got []byte
+	for _, ch := range m.Chunks {
+		b := make([]byte, ch.Length)
+		if _, err := st.ReadAt(t.Context(), ch.Name, b, 0); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, b[max(m.StartOffset-ch.Offset, 0):]...)
+	}
+	if string(got) != want[100:] {
+		t.Fatalf("segment from storage alone: %d bytes, want %d", len(got), len(want)-100)
 	}
 }
