@@ -8,14 +8,15 @@ import (
 	"net"
 	"time"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/keepalive"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller/segments"
 	"github.com/sluicestream/sluice/internal/controller/service"
 	"github.com/sluicestream/sluice/internal/controller/store"
 	"github.com/sluicestream/sluice/internal/controller/workflow"
 	"github.com/sluicestream/sluice/internal/metastore"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/keepalive"
 )
 
 // Config configures a controller.

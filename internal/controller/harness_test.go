@@ -5,15 +5,16 @@ import (
 	"testing"
 	"time"
 
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/grpc/status"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller"
 	"github.com/sluicestream/sluice/internal/controller/segments"
 	"github.com/sluicestream/sluice/internal/metastore"
 	"github.com/sluicestream/sluice/internal/segmentstore"
-	"google.golang.org/grpc"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/credentials/insecure"
-	"google.golang.org/grpc/status"
 )
 
 type harness struct {

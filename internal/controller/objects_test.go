@@ -4,11 +4,12 @@ import (
 	"sync"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/protobuf/proto"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller/segments/sstub"
 	"github.com/sluicestream/sluice/internal/wire"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/protobuf/proto"
 )
 
 func TestReaderGroupRPCs(t *testing.T) {

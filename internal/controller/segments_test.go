@@ -3,9 +3,10 @@ package controller_test
 import (
 	"testing"
 
+	"google.golang.org/grpc/codes"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/naming"
-	"google.golang.org/grpc/codes"
 )
 
 func TestScaleAndSegmentQueries(t *testing.T) {

@@ -4,8 +4,9 @@ import (
 	"slices"
 	"testing"
 
-	pb "github.com/sluicestream/sluice/api/controller"
 	"google.golang.org/grpc/codes"
+
+	pb "github.com/sluicestream/sluice/api/controller"
 )
 
 func TestStreamRPCs(t *testing.T) {

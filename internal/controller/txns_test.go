@@ -4,11 +4,12 @@ import (
 	"errors"
 	"testing"
 
+	"google.golang.org/grpc/codes"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller/segments"
 	"github.com/sluicestream/sluice/internal/controller/workflow"
 	"github.com/sluicestream/sluice/internal/naming"
-	"google.golang.org/grpc/codes"
 )
 
 func TestTransactionRPCs(t *testing.T) {

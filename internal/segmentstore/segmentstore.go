@@ -93,7 +93,7 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 		ctr, err := container.Open(container.Config{ID: id, Log: log, Now: cfg.Now, Logger: cfg.Logger,
 			Storage: cfg.Storage, Tiering: perContainer})
 		if err != nil {
-			st.close()
+			_ = st.close()
 			return nil, err
 		}
 		log.SetListener(ctr.Durable)
@@ -103,7 +103,7 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 		Address: cfg.Address, Containers: st.containers, Tokens: cfg.Tokens, Logger: cfg.Logger,
 	})
 	if err != nil {
-		st.close()
+		_ = st.close()
 		return nil, err
 	}
 	st.server = srv

@@ -84,7 +84,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		Dir: filepath.Join(n.dataDir, "etcd"), Logger: cfg.Logger, UnsafeNoFsync: cfg.InMemory,
 	})
 	if err != nil {
-		n.Close()
+		_ = n.Close()
 		return nil, fmt.Errorf("start metadata store: %w", err)
 	}
 	n.store, err = segmentstore.Start(ctx, segmentstore.Config{
@@ -92,7 +92,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Tiering: cfg.Tiering, Logger: cfg.Logger,
 	})
 	if err != nil {
-		n.Close()
+		_ = n.Close()
 		return nil, fmt.Errorf("start segment store: %w", err)
 	}
 	n.controller, err = controller.Start(ctx, controller.Config{
@@ -100,7 +100,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		ContainerCount: cfg.ContainerCount, Logger: cfg.Logger,
 	})
 	if err != nil {
-		n.Close()
+		_ = n.Close()
 		return nil, fmt.Errorf("start controller: %w", err)
 	}
 	n.started = time.Since(began)

@@ -5,11 +5,12 @@ import (
 	"crypto/rand"
 	"errors"
 
+	"google.golang.org/protobuf/proto"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller/workflow"
 	"github.com/sluicestream/sluice/internal/naming"
 	"github.com/sluicestream/sluice/internal/wire"
-	"google.golang.org/protobuf/proto"
 )
 
 // Reader groups: createReaderGroup, getReaderGroupConfig,

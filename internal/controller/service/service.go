@@ -8,11 +8,12 @@ import (
 	"net"
 	"strconv"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller/segments"
 	"github.com/sluicestream/sluice/internal/controller/workflow"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // PageSize is the number of items per listing page (Java's limit).

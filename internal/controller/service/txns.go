@@ -5,12 +5,13 @@ import (
 	"errors"
 	"time"
 
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
 	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/controller/store"
 	"github.com/sluicestream/sluice/internal/controller/workflow"
 	"github.com/sluicestream/sluice/internal/naming"
-	"google.golang.org/grpc/codes"
-	"google.golang.org/grpc/status"
 )
 
 // Transactions: createTransaction, pingTransaction, commitTransaction,

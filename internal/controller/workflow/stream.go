@@ -230,7 +230,7 @@ func (e *Engine) finishPending(ctx context.Context, scope, stream string) (*stor
 func (e *Engine) startStreamOp(ctx context.Context, scope, stream string, state store.StreamState,
 	fn func(r *store.StreamRecord) error) error {
 	_, err := e.updateStream(ctx, scope, stream, func(r *store.StreamRecord) ([]metastore.Op, error) {
-		if r.State != store.StreamActive && !(state == store.StreamDeleting && r.State == store.StreamSealed) {
+		if r.State != store.StreamActive && (state != store.StreamDeleting || r.State != store.StreamSealed) {
 			return nil, ErrBusy
 		}
 		if fn != nil {

@@ -2,6 +2,7 @@ package workflow
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/sluicestream/sluice/internal/controller/store"
@@ -43,7 +44,7 @@ func (e *Engine) UpdateStream(ctx context.Context, scope, stream string, cfg sto
 	if err != nil {
 		return err
 	}
-	if err := e.runStream(ctx, scope, stream); err != nil && err != errParked {
+	if err := e.runStream(ctx, scope, stream); err != nil && !errors.Is(err, errParked) {
 		return err
 	}
 	return nil

@@ -129,7 +129,7 @@ func (c *Container) fetch(f *ltsRead, done func(readindex.Result, error)) {
 		defer func() { <-c.ltsReads }()
 		buf := make([]byte, f.size)
 		n, err := c.storage.ReadAt(c.ctx, f.chunk, buf, f.at)
-		if err != nil && !(errors.Is(err, io.EOF) && n == f.size) {
+		if err != nil && (!errors.Is(err, io.EOF) || n != f.size) {
 			done(readindex.Result{}, fmt.Errorf("%w: chunk %s at %d: %w", ErrDataUnavailable, f.chunk, f.at, err))
 			return
 		}
