@@ -24,6 +24,9 @@ import (
 // crashChildEnv makes the test binary run a segment store instead of tests.
 const crashChildEnv = "SLUICE_CRASH_CHILD_DATA"
 
+// childCacheEnv gives the child default tiering with this cache budget (MiB).
+const childCacheEnv = "SLUICE_CHILD_CACHE_MIB"
+
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashChildEnv); dir != "" {
 		runCrashChild(dir)
@@ -34,12 +37,15 @@ func TestMain(m *testing.M) {
 
 // runCrashChild serves until killed and prints its address.
 func runCrashChild(dir string) {
+	// Tier aggressively so that kills land during flushes, checkpoints and
+	// journal truncations, and reads come from long-term storage.
+	tiering := container.Tiering{FlushInterval: 20 * time.Millisecond, ChunkSize: 64 << 10,
+		MinFlushBytes: 16 << 10, CacheBudget: 256 << 10, CheckpointBytes: 256 << 10}
+	if mib, _ := strconv.Atoi(os.Getenv(childCacheEnv)); mib > 0 {
+		tiering = container.Tiering{CacheBudget: int64(mib) << 20}
+	}
 	st, err := segmentstore.Start(context.Background(), segmentstore.Config{
-		DataDir: dir, Address: "127.0.0.1:0", JournalFileSize: 1 << 20,
-		// Tier aggressively so that kills land during flushes, checkpoints
-		// and journal truncations, and reads come from long-term storage.
-		Tiering: container.Tiering{FlushInterval: 20 * time.Millisecond, ChunkSize: 64 << 10,
-			MinFlushBytes: 16 << 10, CacheBudget: 256 << 10, CheckpointBytes: 256 << 10},
+		DataDir: dir, Address: "127.0.0.1:0", JournalFileSize: 1 << 20, Tiering: tiering,
 	})
 	if err != nil {
 		fmt.Println("ERROR", err)
@@ -54,10 +60,10 @@ type child struct {
 	addr string
 }
 
-func startChild(t *testing.T, dir string) *child {
+func startChild(t *testing.T, dir string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), crashChildEnv+"="+dir)
+	cmd.Env = append(append(os.Environ(), crashChildEnv+"="+dir), env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
