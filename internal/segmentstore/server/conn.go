@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net"
 	"sync"
+	"syscall"
 
 	"github.com/sluicestream/sluice/internal/wire"
 )
@@ -125,7 +126,11 @@ func (c *conn) readLoop() {
 		}
 		cmd, err := fr.ReadCommand()
 		if err != nil {
-			if !errors.Is(err, io.EOF) && !errors.Is(err, net.ErrClosed) {
+			switch {
+			case errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+			case errors.Is(err, syscall.ECONNRESET), errors.Is(err, io.ErrUnexpectedEOF):
+				c.logger.Debug("connection closed by peer", "err", err)
+			default:
 				c.logger.Warn("closing connection: bad frame", "err", err)
 			}
 			return
