@@ -38,9 +38,14 @@ throwaway node whose data is deleted on exit.`,
 			if inMemory {
 				dataDir = ""
 			}
+			storage, err := ss.storage(cmd.Context())
+			if err != nil {
+				return err
+			}
 			node, err := standalone.Start(cmd.Context(), standalone.Config{
 				DataDir: dataDir, InMemory: inMemory, ControllerAddress: controllerAddr,
 				SegmentStoreAddress: ss.listen, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
+				Storage: storage, Tiering: ss.tiering(),
 			})
 			if err != nil {
 				return err

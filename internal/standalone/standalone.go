@@ -17,6 +17,7 @@ import (
 	"github.com/sluicestream/sluice/internal/metastore"
 	"github.com/sluicestream/sluice/internal/segmentstore"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
 )
 
 // Config configures a standalone node.
@@ -37,6 +38,8 @@ type Config struct {
 	ContainerCount int
 	// NoSync turns off the journal's fsync (benchmarks only).
 	NoSync bool
+	// Storage is long-term storage; nil means the filesystem under DataDir.
+	Storage lts.ChunkStorage
 	// Tiering tunes the move of data to long-term storage.
 	Tiering container.Tiering
 	Logger  *slog.Logger
@@ -89,7 +92,8 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.store, err = segmentstore.Start(ctx, segmentstore.Config{
 		DataDir: filepath.Join(n.dataDir, "segmentstore"), Address: cfg.SegmentStoreAddress,
-		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Tiering: cfg.Tiering, Logger: cfg.Logger,
+		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Storage: cfg.Storage, Tiering: cfg.Tiering,
+		Logger: cfg.Logger,
 	})
 	if err != nil {
 		_ = n.Close()

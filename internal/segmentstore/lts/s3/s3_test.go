@@ -8,18 +8,19 @@ import (
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
 	"github.com/sluicestream/sluice/internal/segmentstore/lts/ltstest"
 	"github.com/sluicestream/sluice/internal/segmentstore/lts/s3"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts/s3/s3test"
 )
 
 func TestContract(t *testing.T) {
-	g := startGateway(t)
-	ltstest.Run(t, func(t *testing.T) lts.ChunkStorage { return g.storage(t, nil) })
+	g := s3test.StartGateway(t)
+	ltstest.Run(t, func(t *testing.T) lts.ChunkStorage { return g.Storage(t, nil) })
 }
 
 // TestMultipart lowers the threshold so that a Put becomes a multipart
 // upload with an odd-sized last part.
 func TestMultipart(t *testing.T) {
-	g := startGateway(t)
-	s := g.storage(t, func(c *s3.Config) {
+	g := s3test.StartGateway(t)
+	s := g.Storage(t, func(c *s3.Config) {
 		c.MultipartThreshold = s3.MinPartSize
 		c.PartSize = s3.MinPartSize
 		c.PartConcurrency = 2
@@ -44,15 +45,15 @@ func TestMultipart(t *testing.T) {
 }
 
 func BenchmarkVersityGW(b *testing.B) {
-	ltstest.Bench(b, startGateway(b).storage(b, nil))
+	ltstest.Bench(b, s3test.StartGateway(b).Storage(b, nil))
 }
 
 // TestMissingBucketIsNotNotFound: a read from a bucket that does not exist
 // must not look like a missing chunk, or the storage writer would take
 // misconfiguration for lost data.
 func TestMissingBucketIsNotNotFound(t *testing.T) {
-	g := startGateway(t)
-	s := g.storage(t, func(c *s3.Config) { c.Bucket = "no-such-bucket" })
+	g := s3test.StartGateway(t)
+	s := g.Storage(t, func(c *s3.Config) { c.Bucket = "no-such-bucket" })
 	_, err := s.ReadAt(t.Context(), "a/b", make([]byte, 10), 0)
 	if err == nil || errors.Is(err, lts.ErrNotFound) {
 		t.Fatalf("ReadAt from a missing bucket = %v, want an error other than ErrNotFound", err)

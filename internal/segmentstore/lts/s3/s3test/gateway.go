@@ -1,4 +1,6 @@
-package s3_test
+// Package s3test runs a real S3 server (versitygw with its posix backend) for
+// tests: the lts/s3 contract tests and node-level tests on S3.
+package s3test
 
 import (
 	"bytes"
@@ -25,9 +27,9 @@ const (
 	testSecretKey = "sluicetestsecret0123456789"
 )
 
-// gateway is a versitygw server with the posix backend, started for one
+// Gateway is a versitygw server with the posix backend, started for one
 // test and stopped (killed and waited for) when the test ends.
-type gateway struct {
+type Gateway struct {
 	endpoint string
 	bucket   string
 	prefixes atomic.Int64
@@ -85,8 +87,8 @@ func freePort(tb testing.TB) string {
 	return l.Addr().String()
 }
 
-// startGateway starts versitygw and creates a bucket on it.
-func startGateway(tb testing.TB) *gateway {
+// StartGateway starts versitygw and creates a bucket on it.
+func StartGateway(tb testing.TB) *Gateway {
 	tb.Helper()
 	bin := findVersityGW(tb)
 	dataDir := tb.TempDir()
@@ -106,8 +108,8 @@ func startGateway(tb testing.TB) *gateway {
 		<-exited
 	})
 
-	g := &gateway{endpoint: "http://" + addr, bucket: "sluice-test"}
-	client, err := s3.NewClient(context.Background(), g.config(""))
+	g := &Gateway{endpoint: "http://" + addr, bucket: "sluice-test"}
+	client, err := s3.NewClient(context.Background(), g.Config(""))
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -131,8 +133,8 @@ func startGateway(tb testing.TB) *gateway {
 	}
 }
 
-// config returns a Config for the gateway's bucket under prefix.
-func (g *gateway) config(prefix string) s3.Config {
+// Config returns a Config for the gateway's bucket under prefix.
+func (g *Gateway) Config(prefix string) s3.Config {
 	return s3.Config{
 		Bucket:          g.bucket,
 		Prefix:          prefix,
@@ -144,10 +146,10 @@ func (g *gateway) config(prefix string) s3.Config {
 	}
 }
 
-// storage returns a Storage under a prefix no other call returns.
-func (g *gateway) storage(tb testing.TB, modify func(*s3.Config)) *s3.Storage {
+// Storage returns a Storage under a prefix no other call returns.
+func (g *Gateway) Storage(tb testing.TB, modify func(*s3.Config)) *s3.Storage {
 	tb.Helper()
-	cfg := g.config(fmt.Sprintf("run/%d", g.prefixes.Add(1)))
+	cfg := g.Config(fmt.Sprintf("run/%d", g.prefixes.Add(1)))
 	if modify != nil {
 		modify(&cfg)
 	}
