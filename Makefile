@@ -13,7 +13,7 @@ DATA      ?= ./data
 FUZZTIME  ?= 10s
 # Fuzz targets run briefly by `make test`: package:FuzzName pairs.
 
-.PHONY: all build run test unit fuzz-short lint bench tools clean proto proto-check proto-tools tools-versitygw
+.PHONY: all build run test unit fuzz-short lint bench tools clean proto proto-check proto-tools interop interop-pravega tools-versitygw
 
 all: build
 
@@ -113,6 +113,18 @@ $(PROTOC_GEN_GO_GRPC):
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+## interop: the real Pravega clients (Python pravega 0.3.8, Java pravega-client 0.13.0) against a fresh
+## `sluice standalone`; fails instead of skipping when something is missing. `make test` runs the same test
+## (skipping while the standalone command does not exist). See test/interop/README.md.
+## interop-pravega: the same suites against REAL Pravega 0.13 standalone, to validate the suites themselves.
+interop:
+	SLUICE_INTEROP_REQUIRED=1 $(GO) test -count=1 -v -timeout 30m ./test/interop
+
+interop-pravega:
+	test/interop/reference/run.sh
+	SLUICE_INTEROP_EXTERNAL=tcp://127.0.0.1:9090 SLUICE_INTEROP_REQUIRED=1 $(GO) test -count=1 -v -timeout 30m ./test/interop; \
+		rc=$$?; test/interop/reference/stop.sh; exit $$rc
 
 clean:
 	rm -rf bin .tools
