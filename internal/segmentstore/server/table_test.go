@@ -354,3 +354,23 @@ func increment(k []byte) []byte {
 	}
 	return nil
 }
+
+// TestBatchNamesKeyTwice: a batch may name a key several times with the same
+// expected version; each is checked against the table before the batch and
+// the last one wins. The Rust client's table synchronizer (Python reader
+// groups) sends such batches for its per-map version keys.
+func TestBatchNamesKeyTwice(t *testing.T) {
+	st := startStore(t, t.TempDir())
+	c := newTable(t, st.Addr().String(), "sc/rg_kvtable/0.#epoch.0", 0)
+	vs := c.mustUpdate(entry("05outer", "v1", wire.NotExists), entry("05outer/a", "x", wire.NotExists),
+		entry("05outer", "v2", wire.NotExists))
+	if len(vs) != 3 || vs[0] == vs[2] {
+		t.Fatalf("versions %v", vs)
+	}
+	got := c.read("05outer")
+	if string(got[0].Value) != "v2" || got[0].Key.Version != vs[2] {
+		t.Fatalf("key named twice reads %q at %d, want v2 at %d", got[0].Value, got[0].Key.Version, vs[2])
+	}
+	// Again with the current version named twice.
+	c.mustUpdate(entry("05outer", "v3", vs[2]), entry("05outer", "v4", vs[2]))
+}

@@ -21,10 +21,6 @@ type Key struct {
 	Version int64
 }
 
-// unnamedVersion stands for the version of a key written earlier in the
-// same batch: no condition matches it.
-const unnamedVersion int64 = NoVersion + 1
-
 // writeOp is one key of an update or removal batch.
 type writeOp struct {
 	key     []byte
@@ -176,12 +172,8 @@ func (t *table) prepareLocked(ops []writeOp, tableOffset int64) (*batch, []byte,
 		return nil, nil, nil, &container.TruncatedError{Segment: t.name, StartOffset: t.mu.accLen, Offset: tableOffset}
 	}
 	kl := t.mu.keyLength
-	// overlay holds the state of keys written earlier in this batch.
-	type state struct {
-		exists  bool
-		version int64
-	}
-	overlay := make(map[string]state, len(ops))
+	// exists tracks, through the batch, whether each key exists.
+	exists := make(map[string]bool, len(ops))
 	sks := make([]string, len(ops))
 	write := make([]bool, len(ops))
 	for i, o := range ops {
@@ -190,24 +182,28 @@ func (t *table) prepareLocked(ops []writeOp, tableOffset int64) (*batch, []byte,
 		}
 		sk := sortKey(kl, o.key)
 		sks[i] = sk
-		cur, seen := overlay[sk]
-		if !seen {
-			l, exists := t.acceptedLocked(sk)
-			cur = state{exists: exists, version: l.off}
-		}
+		// Conditions are checked against the table as it was before the
+		// batch, as Pravega does: a batch may name one key several times
+		// with the same expected version (the Rust client's table
+		// synchronizer does, for its per-map version keys).
+		l, existed := t.acceptedLocked(sk)
 		if o.version != NoVersion {
 			switch {
-			case !cur.exists && o.version != NotExists:
+			case !existed && o.version != NotExists:
 				return nil, nil, nil, fmt.Errorf("%w: segment %q", ErrKeyDoesNotExist, t.name)
-			case cur.exists && o.version != cur.version:
+			case existed && o.version != l.off:
 				return nil, nil, nil, fmt.Errorf("%w: segment %q: key at version %d, request expects %d",
-					ErrKeyBadVersion, t.name, cur.version, o.version)
+					ErrKeyBadVersion, t.name, l.off, o.version)
 			}
 		}
-		// A removal of an absent key writes nothing. A key written earlier
-		// in the batch has no version a condition could name yet.
-		write[i] = !o.remove || cur.exists
-		overlay[sk] = state{exists: !o.remove, version: unnamedVersion}
+		present, seen := exists[sk]
+		if !seen {
+			present = existed
+		}
+		// A removal of a key absent at that point of the batch writes
+		// nothing.
+		write[i] = !o.remove || present
+		exists[sk] = !o.remove
 	}
 	size := 0
 	last := -1
