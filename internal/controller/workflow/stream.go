@@ -215,6 +215,32 @@ func (e *Engine) indexTags(ctx context.Context, scope, stream string, old, tags 
 
 // finishPending runs whatever workflow the stream has recorded, so that a
 // new operation starts from a quiet state. A parked scale makes it ErrBusy.
+// lockOpenStream takes the stream's lock for an operation that needs the
+// stream open: it fails with ErrStreamSealed if the stream is sealed or
+// being sealed, and first finishes whatever operation is still pending on
+// the stream. The caller must call unlock.
+func (e *Engine) lockOpenStream(ctx context.Context, scope, stream string) (unlock func(), err error) {
+	unlock, err = e.locks.lock(ctx, streamLockKey(scope, stream))
+	if err != nil {
+		return nil, err
+	}
+	rec, err := e.GetStream(ctx, scope, stream)
+	if err == nil && (rec.State == store.StreamSealed || rec.State == store.StreamSealing) {
+		err = ErrStreamSealed
+	}
+	if err == nil {
+		rec, err = e.finishPending(ctx, scope, stream)
+	}
+	if err == nil && rec.State == store.StreamSealed {
+		err = ErrStreamSealed
+	}
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return unlock, nil
+}
+
 func (e *Engine) finishPending(ctx context.Context, scope, stream string) (*store.StreamRecord, error) {
 	if err := e.runStream(ctx, scope, stream); err != nil {
 		if errors.Is(err, errParked) {

@@ -17,24 +17,11 @@ import (
 // at their offsets, and the cut becomes the head. Errors: ErrStreamNotFound,
 // ErrStreamSealed, ErrInvalidCut (invalid or behind the head), ErrBusy.
 func (e *Engine) TruncateStream(ctx context.Context, scope, stream string, cut streammodel.Cut) error {
-	unlock, err := e.locks.lock(ctx, streamLockKey(scope, stream))
+	unlock, err := e.lockOpenStream(ctx, scope, stream)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	rec, err := e.GetStream(ctx, scope, stream)
-	if err != nil {
-		return err
-	}
-	if rec.State == store.StreamSealed || rec.State == store.StreamSealing {
-		return ErrStreamSealed
-	}
-	if rec, err = e.finishPending(ctx, scope, stream); err != nil {
-		return err
-	}
-	if rec.State == store.StreamSealed {
-		return ErrStreamSealed
-	}
 	err = e.startStreamOp(ctx, scope, stream, store.StreamTruncating, func(r *store.StreamRecord) error {
 		plan, err := r.Model.PlanTruncation(cut)
 		if err != nil {

@@ -17,24 +17,11 @@ import (
 // segment with MinSegments equal ranges. Errors: ErrStreamNotFound,
 // ErrStreamSealed, ErrBusy.
 func (e *Engine) UpdateStream(ctx context.Context, scope, stream string, cfg store.StreamConfig) error {
-	unlock, err := e.locks.lock(ctx, streamLockKey(scope, stream))
+	unlock, err := e.lockOpenStream(ctx, scope, stream)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	rec, err := e.GetStream(ctx, scope, stream)
-	if err != nil {
-		return err
-	}
-	if rec.State == store.StreamSealed || rec.State == store.StreamSealing {
-		return ErrStreamSealed
-	}
-	if rec, err = e.finishPending(ctx, scope, stream); err != nil {
-		return err
-	}
-	if rec.State == store.StreamSealed {
-		return ErrStreamSealed
-	}
 	err = e.startStreamOp(ctx, scope, stream, store.StreamUpdating, func(r *store.StreamRecord) error {
 		r.OldTags = r.Config.Tags
 		r.Config = cfg
