@@ -1,7 +1,10 @@
 package cli
 
 import (
+	"bytes"
 	"fmt"
+	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -16,6 +19,8 @@ func newStandaloneCommand() *cobra.Command {
 		inMemory       bool
 		controllerAddr string
 		logLevel       string
+		signingKeyFile string
+		tokenTTL       time.Duration
 	)
 	cmd := &cobra.Command{
 		Use:   "standalone",
@@ -42,10 +47,19 @@ throwaway node whose data is deleted on exit.`,
 			if err != nil {
 				return err
 			}
+			var key []byte
+			if signingKeyFile != "" {
+				if key, err = os.ReadFile(signingKeyFile); err != nil {
+					return fmt.Errorf("read --auth-signing-key-file: %w", err)
+				}
+				if key = bytes.TrimSpace(key); len(key) == 0 {
+					return fmt.Errorf("--auth-signing-key-file %s is empty", signingKeyFile)
+				}
+			}
 			node, err := standalone.Start(cmd.Context(), standalone.Config{
 				DataDir: dataDir, InMemory: inMemory, ControllerAddress: controllerAddr,
 				SegmentStoreAddress: ss.listen, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
-				Storage: storage, Tiering: ss.tiering(),
+				Storage: storage, Tiering: ss.tiering(), SigningKey: key, TokenTTL: tokenTTL,
 			})
 			if err != nil {
 				return err
@@ -66,6 +80,9 @@ throwaway node whose data is deleted on exit.`,
 	cmd.Flags().BoolVar(&inMemory, "in-memory", false, "throwaway node: temporary data, no fsync, deleted on exit")
 	cmd.Flags().StringVar(&controllerAddr, "controller-listen", "127.0.0.1:9090", "address of the controller's gRPC listener")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
+	cmd.Flags().StringVar(&signingKeyFile, "auth-signing-key-file", "",
+		"turn on delegation tokens, signed with the key in this file (segment store and controller share it)")
+	cmd.Flags().DurationVar(&tokenTTL, "token-ttl", 10*time.Minute, "lifetime of delegation tokens")
 	ss.register(cmd)
 	return cmd
 }

@@ -37,6 +37,9 @@ type Config struct {
 	ContainerCount int
 	// Tokens issues delegation tokens; nil = auth off (tokens "").
 	Tokens service.Tokens
+	// InternalToken is sent with the controller's own requests to the
+	// segment stores ("" while auth is off).
+	InternalToken string
 	// Clock drives transaction leases; nil = wall clock.
 	Clock workflow.Clock
 	// TxnCheckInterval is the period of the lease-expiry loop; default 1 s.
@@ -76,7 +79,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	ss := segments.New(segments.Config{Resolver: cfg.Resolver, ContainerCount: cfg.ContainerCount,
-		Logger: cfg.Logger.With("component", "segments")})
+		Token: cfg.InternalToken, Logger: cfg.Logger.With("component", "segments")})
 	engine := workflow.New(workflow.Config{Store: store.New(cfg.Store), Segments: ss, Clock: cfg.Clock,
 		Logger: cfg.Logger.With("component", "workflow"), TxnCheckInterval: cfg.TxnCheckInterval,
 		Failpoint: cfg.Failpoint})

@@ -13,11 +13,14 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/sluicestream/sluice/internal/auth/token"
 	"github.com/sluicestream/sluice/internal/controller"
+	"github.com/sluicestream/sluice/internal/controller/service"
 	"github.com/sluicestream/sluice/internal/metastore"
 	"github.com/sluicestream/sluice/internal/segmentstore"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
+	"github.com/sluicestream/sluice/internal/segmentstore/server"
 )
 
 // Config configures a standalone node.
@@ -42,6 +45,12 @@ type Config struct {
 	Storage lts.ChunkStorage
 	// Tiering tunes the move of data to long-term storage.
 	Tiering container.Tiering
+	// SigningKey turns auth on: the controller issues delegation tokens
+	// signed with it and the segment store accepts only those. Empty means
+	// auth off (every token accepted, tokens are "").
+	SigningKey []byte
+	// TokenTTL is the lifetime of delegation tokens (default 600 s).
+	TokenTTL time.Duration
 	Logger  *slog.Logger
 }
 
@@ -82,7 +91,20 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	if n.dataDir == "" {
 		return nil, errors.New("standalone: a data directory is required (or in-memory mode)")
 	}
-	var err error
+	var (
+		err           error
+		verifier      server.TokenVerifier
+		tokens        service.Tokens
+		internalToken string
+	)
+	if len(cfg.SigningKey) > 0 {
+		signer := &token.Signer{Key: cfg.SigningKey, TTL: cfg.TokenTTL}
+		if internalToken, err = signer.IssueInternal(); err != nil {
+			return nil, fmt.Errorf("issue the controller's internal token: %w", err)
+		}
+		verifier = token.SegmentStoreVerifier{Verifier: &token.Verifier{Key: cfg.SigningKey}}
+		tokens = token.ControllerTokens{Signer: signer}
+	}
 	n.etcd, err = metastore.StartEmbedded(ctx, metastore.EmbeddedConfig{
 		Dir: filepath.Join(n.dataDir, "etcd"), Logger: cfg.Logger, UnsafeNoFsync: cfg.InMemory,
 	})
@@ -93,7 +115,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	n.store, err = segmentstore.Start(ctx, segmentstore.Config{
 		DataDir: filepath.Join(n.dataDir, "segmentstore"), Address: cfg.SegmentStoreAddress,
 		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Storage: cfg.Storage, Tiering: cfg.Tiering,
-		Logger: cfg.Logger,
+		Tokens: verifier, Logger: cfg.Logger,
 	})
 	if err != nil {
 		_ = n.Close()
@@ -101,7 +123,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.controller, err = controller.Start(ctx, controller.Config{
 		Address: cfg.ControllerAddress, Store: n.etcd, SegmentStore: publishable(n.store.Addr()),
-		ContainerCount: cfg.ContainerCount, Logger: cfg.Logger,
+		ContainerCount: cfg.ContainerCount, Tokens: tokens, InternalToken: internalToken, Logger: cfg.Logger,
 	})
 	if err != nil {
 		_ = n.Close()
