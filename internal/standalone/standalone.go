@@ -51,7 +51,7 @@ type Config struct {
 	SigningKey []byte
 	// TokenTTL is the lifetime of delegation tokens (default 600 s).
 	TokenTTL time.Duration
-	Logger  *slog.Logger
+	Logger   *slog.Logger
 }
 
 // Node is a running standalone node.
