@@ -53,9 +53,12 @@ func (c *Container) Read(name string, offset int64, max int, done func(readindex
 // ltsRead is a read that long-term storage must answer.
 type ltsRead struct {
 	result readindex.Result // filled in but for Data
+	seg    *segment
+	offset int64 // segment offset of the first byte
 	chunk  string
 	at     int64 // offset within the chunk
-	size   int
+	size   int   // bytes answered
+	fetch  int   // bytes fetched (size plus read-ahead)
 }
 
 // readLocked answers a read from the cache, or describes the long-term
@@ -86,8 +89,10 @@ func (c *Container) readLocked(s *segment, offset int64, max int) (readindex.Res
 					"segment", s.name, "offset", offset)
 				return r, &ltsRead{}
 			}
-			size := min(int64(max), e.end()-offset, s.index.NextCached(offset)-offset)
-			fetch = &ltsRead{chunk: e.chunk, at: offset - e.offset, size: int(size)}
+			gap := min(e.end(), s.index.NextCached(offset)) - offset
+			size := min(int64(max), gap)
+			fetch = &ltsRead{seg: s, offset: offset, chunk: e.chunk, at: offset - e.offset, size: int(size),
+				fetch: int(min(max64(int64(c.tiering.ReadAhead), size), gap))}
 			max = int(size)
 		}
 	}
@@ -127,16 +132,37 @@ func (c *Container) fetch(f *ltsRead, done func(readindex.Result, error)) {
 	}
 	go func() {
 		defer func() { <-c.ltsReads }()
-		buf := make([]byte, f.size)
+		buf := make([]byte, max(f.fetch, f.size))
 		n, err := c.storage.ReadAt(c.ctx, f.chunk, buf, f.at)
-		if err != nil && (!errors.Is(err, io.EOF) || n != f.size) {
+		if err != nil && (!errors.Is(err, io.EOF) || n < f.size) {
 			done(readindex.Result{}, fmt.Errorf("%w: chunk %s at %d: %w", ErrDataUnavailable, f.chunk, f.at, err))
 			return
 		}
+		if n > f.size && f.seg != nil {
+			c.cacheReadAhead(f.seg, f.offset, buf[:n])
+		}
 		r := f.result
-		r.Data = buf[:n]
+		r.Data = buf[:f.size:f.size]
 		done(r, nil)
 	}()
+}
+
+// cacheReadAhead keeps bytes fetched from long-term storage in the cache so
+// that the next sequential reads are served from memory. They are in LTS,
+// so eviction may drop them again; it runs at once if the cache is over
+// budget.
+func (c *Container) cacheReadAhead(s *segment, offset int64, data []byte) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	end := offset + int64(len(data))
+	if s.deleted || offset < s.durable.start || s.index.Cached(offset) || s.index.NextCached(offset) < end ||
+		!s.durable.extents.covers(offset, end) {
+		return // the segment changed meanwhile
+	}
+	// A sequential reader is past what lies below offset: drop that first.
+	s.index.Evict(func(from, to int64) bool { return to <= offset && s.durable.extents.covers(from, to) })
+	s.index.Insert(offset, data)
+	c.evictLocked()
 }
 
 // serveLocked answers parked reads released by the read index: with data if

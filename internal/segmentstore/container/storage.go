@@ -35,6 +35,10 @@ type Tiering struct {
 	// CheckpointBytes is the journal volume between metadata checkpoints,
 	// which let the journal be truncated (default 64 MiB).
 	CheckpointBytes int64
+	// ReadAhead is how much a read from long-term storage fetches at once;
+	// the bytes beyond what was asked are cached for the next reads
+	// (default 4 MiB).
+	ReadAhead int
 }
 
 func (t Tiering) withDefaults() Tiering {
@@ -55,6 +59,9 @@ func (t Tiering) withDefaults() Tiering {
 	}
 	if t.CheckpointBytes <= 0 {
 		t.CheckpointBytes = 64 << 20
+	}
+	if t.ReadAhead <= 0 {
+		t.ReadAhead = 4 << 20
 	}
 	return t
 }

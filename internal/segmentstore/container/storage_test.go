@@ -312,3 +312,35 @@ func TestSegmentReadableFromStorageAlone(t *testing.T) {
 		t.Fatalf("segment from storage alone: %d bytes, want %d", len(got), len(want)-100)
 	}
 }
+
+// TestReadAheadFromStorage: a read below the cache fetches ReadAhead bytes
+// from long-term storage and caches them, so the next reads are memory hits.
+func TestReadAheadFromStorage(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	c := openTiered(t, l, st, Tiering{CacheBudget: 1 << 20, ChunkSize: 256 << 10, ReadAhead: 64 << 10})
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	want := writeBlocks(t, c, seg, w1, 0, 8000)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	s := c.mu.segments[seg]
+	s.index.Evict(func(from, to int64) bool { return s.durable.extents.covers(from, to) })
+	c.mu.Unlock()
+
+	r, err := read(t, c, seg, 0, 1000)
+	if err != nil || string(r.Data) != want[:1000] {
+		t.Fatalf("first read: %v", err)
+	}
+	c.mu.Lock() // the read-ahead is cached before the read is answered
+	cached := s.index.Cached(1000) && s.index.Cached(60<<10)
+	c.mu.Unlock()
+	if !cached {
+		t.Fatal("read from storage did not cache its read-ahead")
+	}
+	if got := readAll(t, c, seg); got != want {
+		t.Fatal("data differs after read-ahead")
+	}
+}

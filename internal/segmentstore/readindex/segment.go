@@ -61,6 +61,20 @@ func (s *Segment) AppendAt(offset int64, data []byte) []*Waiter {
 	return s.takeWaiters(func(w *Waiter) bool { return w.Offset < s.length })
 }
 
+// Insert caches data read back from long-term storage at offset, below the
+// length. The caller guarantees that no cached run overlaps it (it fills a
+// gap, see NextCached).
+func (s *Segment) Insert(offset int64, data []byte) {
+	if len(data) == 0 || offset+int64(len(data)) > s.length {
+		return
+	}
+	i := sort.Search(len(s.blocks), func(i int) bool { return s.blocks[i].offset > offset })
+	s.blocks = append(s.blocks, block{})
+	copy(s.blocks[i+1:], s.blocks[i:])
+	s.blocks[i] = block{offset: offset, data: data}
+	s.held += int64(len(data))
+}
+
 // Grow extends the length without caching bytes (data that went straight
 // to long-term storage, e.g. a merged source that was entirely evicted).
 func (s *Segment) Grow(length int64) []*Waiter {
