@@ -81,6 +81,7 @@ func (j *Journal) run() {
 		j.space.Broadcast()
 		j.mu.Unlock()
 
+		j.maybePrepare()
 		truncated := j.applyCommitted(j.w.entries)
 		for i := range j.w.entries {
 			if e := &j.w.entries[i]; e.maxSeq != 0 {
@@ -129,6 +130,16 @@ func (j *Journal) active() string { return j.path(j.w.files[len(j.w.files)-1].nu
 // the next one with a header holding every log's state so far. The header
 // is made durable together with the first batch of the file.
 func (j *Journal) roll() error {
+	// A preallocated file ends in zeros, which read as a bad record; only
+	// the last file may end that way, so cut this one to what it holds.
+	if err := j.w.active.Truncate(j.w.size); err != nil {
+		return fmt.Errorf("truncate %s: %w", j.active(), err)
+	}
+	if !j.opts.NoSync {
+		if err := j.w.active.Sync(); err != nil {
+			return fmt.Errorf("sync %s: %w", j.active(), err)
+		}
+	}
 	if err := j.w.active.Close(); err != nil {
 		j.logger.Warn("journal: close rolled file", "file", j.active(), "err", err)
 	}
@@ -140,9 +151,12 @@ func (j *Journal) roll() error {
 // of every known log, and makes it the active file. It does not sync.
 func (j *Journal) createFile(num uint64) error {
 	name := j.path(num)
-	f, err := j.fs.Create(name)
-	if err != nil {
-		return fmt.Errorf("create %s: %w", name, err)
+	f, prepared := j.takePrepared(name)
+	if !prepared {
+		var err error
+		if f, err = j.fs.Create(name); err != nil {
+			return fmt.Errorf("create %s: %w", name, err)
+		}
 	}
 	h := fileHeader{num: num, entries: make([]headerEntry, 0, len(j.w.known))}
 	for _, l := range j.w.known {

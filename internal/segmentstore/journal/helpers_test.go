@@ -3,6 +3,8 @@ package journal_test
 import (
 	"bytes"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 
@@ -131,11 +133,12 @@ func seqRange(from, to uint64) []uint64 {
 	return s
 }
 
+// journalFiles lists the journal's files (not the prepared next file).
 func journalFiles(t *testing.T, fsys vfs.FS) []string {
 	t.Helper()
 	names, err := fsys.List(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return names
+	return slices.DeleteFunc(names, func(n string) bool { return !strings.HasSuffix(n, ".journal") })
 }

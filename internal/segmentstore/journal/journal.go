@@ -59,6 +59,7 @@ type Journal struct {
 	work  sync.Cond // writer waits for buf to fill or closing; on mu
 	space sync.Cond // appenders wait for buffer space; on mu
 	done  chan struct{}
+	prep  preparer
 
 	w     writer // owned by the writer goroutine (by Open before it starts)
 	stats counters
@@ -105,6 +106,7 @@ func Open(fsys vfs.FS, dir string, opts Options) (*Journal, error) {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	j := &Journal{fs: fsys, dir: dir, opts: opts, logger: opts.Logger, done: make(chan struct{})}
+	j.prep.stop = make(chan struct{})
 	j.mu.logs = make(map[uint32]*Log)
 	j.mu.gen = 1
 	j.work.L = &j.mu.Mutex
@@ -165,9 +167,21 @@ func (j *Journal) Close() error {
 	j.mu.Unlock()
 
 	<-j.done
+	j.stopPreparing()
 	var err error
+	j.mu.Lock()
+	failed := j.mu.failed != nil
+	j.mu.Unlock()
+	if j.w.active != nil && !failed {
+		// Leave no preallocated zeros behind a clean shutdown.
+		if err = j.w.active.Truncate(j.w.size); err == nil && !j.opts.NoSync {
+			err = j.w.active.Sync()
+		}
+	}
 	if j.w.active != nil {
-		err = j.w.active.Close()
+		if cerr := j.w.active.Close(); err == nil {
+			err = cerr
+		}
 		j.w.active = nil
 	}
 	j.mu.Lock()

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 	"slices"
 	"time"
 )
@@ -46,6 +47,12 @@ func (j *Journal) recover() error {
 	}
 	var nums []uint64
 	for _, n := range names {
+		if n == preparedName { // a fill that may not have finished
+			if err := j.fs.Remove(filepath.Join(j.dir, n)); err != nil {
+				return err
+			}
+			continue
+		}
 		if num, ok := parseFileName(n); ok {
 			nums = append(nums, num)
 		}

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package vfs
+
+// Sync makes the file durable.
+func (f osFile) Sync() error { return f.File.Sync() }
