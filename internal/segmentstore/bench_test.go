@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sluicestream/sluice/internal/segmentstore"
+	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/journal"
 	"github.com/sluicestream/sluice/internal/segmentstore/sstest"
 	"github.com/sluicestream/sluice/internal/wire"
@@ -25,7 +26,7 @@ const (
 func benchStore(b *testing.B) (*segmentstore.Store, *sstest.Conn, string) {
 	b.Helper()
 	st, err := segmentstore.Start(context.Background(), segmentstore.Config{DataDir: b.TempDir(), Address: "127.0.0.1:0",
-		NoSync: os.Getenv("SLUICE_BENCH_NOSYNC") != ""})
+		NoSync: os.Getenv("SLUICE_BENCH_NOSYNC") != "", Tiering: benchTiering()})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -183,4 +184,14 @@ func reportLatency(b *testing.B, name string, lat []time.Duration) {
 	q := func(p float64) float64 { return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000 }
 	b.ReportMetric(q(0.50), name+"-p50-ms")
 	b.ReportMetric(q(0.99), name+"-p99-ms")
+}
+
+// benchTiering: SLUICE_BENCH_NOTIER=1 keeps the storage writer idle during
+// the run, to separate the journal's latency from that of LTS writes sharing
+// the disk.
+func benchTiering() container.Tiering {
+	if os.Getenv("SLUICE_BENCH_NOTIER") == "" {
+		return container.Tiering{}
+	}
+	return container.Tiering{FlushInterval: time.Hour, MinFlushBytes: 1 << 40, MaxUnflushed: 1 << 40, CacheBudget: 1 << 40}
 }
