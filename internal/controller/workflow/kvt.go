@@ -104,12 +104,7 @@ func (e *Engine) DeleteKVT(ctx context.Context, scope, kvt string) error {
 }
 
 func (e *Engine) kickKVT(scope, kvt string) {
-	e.spawn("kvt "+scope+"/"+kvt, func(ctx context.Context) error {
-		unlock, err := e.locks.lock(ctx, kvtLockKey(scope, kvt))
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	e.kick("kvt "+scope+"/"+kvt, kvtLockKey(scope, kvt), func(ctx context.Context) error {
 		return e.runKVT(ctx, scope, kvt)
 	})
 }

@@ -143,12 +143,7 @@ func (e *Engine) DeleteReaderGroup(ctx context.Context, scope, group, id string)
 }
 
 func (e *Engine) kickRG(scope, group string) {
-	e.spawn("reader group "+scope+"/"+group, func(ctx context.Context) error {
-		unlock, err := e.locks.lock(ctx, rgLockKey(scope, group))
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	e.kick("reader group "+scope+"/"+group, rgLockKey(scope, group), func(ctx context.Context) error {
 		return e.runRG(ctx, scope, group)
 	})
 }

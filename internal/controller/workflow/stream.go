@@ -108,13 +108,20 @@ func (e *Engine) CreateStream(ctx context.Context, scope, stream string, cfg sto
 
 // kickStream resumes a stream's recorded workflow in the background.
 func (e *Engine) kickStream(scope, stream string) {
-	e.spawn("stream "+scope+"/"+stream, func(ctx context.Context) error {
-		unlock, err := e.locks.lock(ctx, streamLockKey(scope, stream))
+	e.kick("stream "+scope+"/"+stream, streamLockKey(scope, stream), func(ctx context.Context) error {
+		return e.runStream(ctx, scope, stream)
+	})
+}
+
+// kick resumes a recorded workflow in the background, holding its lock.
+func (e *Engine) kick(what, lockKey string, run func(context.Context) error) {
+	e.spawn(what, func(ctx context.Context) error {
+		unlock, err := e.locks.lock(ctx, lockKey)
 		if err != nil {
 			return err
 		}
 		defer unlock()
-		return e.runStream(ctx, scope, stream)
+		return run(ctx)
 	})
 }
 

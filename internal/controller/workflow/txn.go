@@ -257,12 +257,7 @@ func (e *Engine) markTxn(ctx context.Context, scope, stream string, id naming.UU
 // kickTxn completes a committing or aborting transaction in the background,
 // then resumes a scale that may have waited for it.
 func (e *Engine) kickTxn(scope, stream, hex string) {
-	e.spawn("txn "+scope+"/"+stream+"/"+hex, func(ctx context.Context) error {
-		unlock, err := e.locks.lock(ctx, streamLockKey(scope, stream))
-		if err != nil {
-			return err
-		}
-		defer unlock()
+	e.kick("txn "+scope+"/"+stream+"/"+hex, streamLockKey(scope, stream), func(ctx context.Context) error {
 		if err := e.completeTxn(ctx, scope, stream, hex); err != nil {
 			return err
 		}
