@@ -128,6 +128,7 @@ func (w *crashWriter) run(t *testing.T, addr string, stop <-chan struct{}) {
 	}
 	w.acked.Store(last)
 	acks := make(chan struct{})
+	progress := make(chan struct{}, 1) // an acknowledgement arrived
 	go func() {
 		defer close(acks)
 		for {
@@ -141,6 +142,10 @@ func (w *crashWriter) run(t *testing.T, addr string, stop <-chan struct{}) {
 				return
 			}
 			w.acked.Store(a.EventNumber)
+			select {
+			case progress <- struct{}{}:
+			default:
+			}
 		}
 	}()
 	next := last + 1
@@ -165,8 +170,16 @@ func (w *crashWriter) run(t *testing.T, addr string, stop <-chan struct{}) {
 			<-acks
 			return
 		}
-		if next-w.acked.Load() > 2000 { // bound what is in flight
-			time.Sleep(time.Millisecond)
+		for next-w.acked.Load() > 2000 { // bound what is in flight: wait for acknowledgements
+			select {
+			case <-progress:
+			case <-acks:
+				return
+			case <-stop:
+				c.Close()
+				<-acks
+				return
+			}
 		}
 	}
 }
