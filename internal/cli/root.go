@@ -18,6 +18,6 @@ wire protocol and controller API, so existing Pravega applications work unchange
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand())
+	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand(), newScopeCommand(), newStreamCommand())
 	return root
 }
