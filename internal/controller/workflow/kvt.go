@@ -67,15 +67,7 @@ func (e *Engine) CreateKVT(ctx context.Context, scope, kvt string, cfg KVTConfig
 
 // GetKVT reads a key-value table record (ErrKVTNotFound).
 func (e *Engine) GetKVT(ctx context.Context, scope, kvt string) (*store.KVTRecord, error) {
-	var rec store.KVTRecord
-	_, err := e.st.Get(ctx, store.KVTKey(scope, kvt), &rec)
-	if errors.Is(err, metastore.ErrNotFound) {
-		return nil, ErrKVTNotFound
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &rec, nil
+	return getRecord[store.KVTRecord](ctx, e.st, store.KVTKey(scope, kvt), ErrKVTNotFound)
 }
 
 // ListKVTs returns up to limit table names of a scope after the given one.

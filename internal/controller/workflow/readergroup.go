@@ -61,18 +61,11 @@ func (e *Engine) CreateReaderGroup(ctx context.Context, scope, group string, spe
 
 // GetReaderGroup reads a reader group (ErrRGNotFound; also while deleting).
 func (e *Engine) GetReaderGroup(ctx context.Context, scope, group string) (*store.ReaderGroupRecord, error) {
-	var rec store.ReaderGroupRecord
-	_, err := e.st.Get(ctx, store.ReaderGroupKey(scope, group), &rec)
-	if errors.Is(err, metastore.ErrNotFound) {
+	rec, err := getRecord[store.ReaderGroupRecord](ctx, e.st, store.ReaderGroupKey(scope, group), ErrRGNotFound)
+	if err == nil && rec.State == store.ObjectDeleting {
 		return nil, ErrRGNotFound
 	}
-	if err != nil {
-		return nil, err
-	}
-	if rec.State == store.ObjectDeleting {
-		return nil, ErrRGNotFound
-	}
-	return &rec, nil
+	return rec, err
 }
 
 // UpdateReaderGroup stores a new configuration if id and generation match

@@ -18,17 +18,22 @@ import (
 // workflow is recorded (runStream). The other stream workflows live in
 // scale.go, seal.go, truncate.go, update.go and delete.go.
 
-// GetStream reads a stream record (ErrStreamNotFound).
-func (e *Engine) GetStream(ctx context.Context, scope, stream string) (*store.StreamRecord, error) {
-	var rec store.StreamRecord
-	_, err := e.st.Get(ctx, store.StreamKey(scope, stream), &rec)
-	if errors.Is(err, metastore.ErrNotFound) {
-		return nil, ErrStreamNotFound
-	}
-	if err != nil {
+// getRecord reads the record at key into a new T; a missing key is
+// notFound.
+func getRecord[T any](ctx context.Context, st *store.Store, key string, notFound error) (*T, error) {
+	rec := new(T)
+	if _, err := st.Get(ctx, key, rec); err != nil {
+		if errors.Is(err, metastore.ErrNotFound) && notFound != nil {
+			return nil, notFound
+		}
 		return nil, err
 	}
-	return &rec, nil
+	return rec, nil
+}
+
+// GetStream reads a stream record (ErrStreamNotFound).
+func (e *Engine) GetStream(ctx context.Context, scope, stream string) (*store.StreamRecord, error) {
+	return getRecord[store.StreamRecord](ctx, e.st, store.StreamKey(scope, stream), ErrStreamNotFound)
 }
 
 // ListStreams returns up to limit stream names of a scope after the given one.

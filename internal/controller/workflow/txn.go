@@ -86,21 +86,11 @@ func txnSegmentName(scope, stream string, epoch int32, parent int64, id naming.U
 }
 
 func (e *Engine) getTxn(ctx context.Context, scope, stream string, id naming.UUID) (*store.TxnRecord, error) {
-	var t store.TxnRecord
-	_, err := e.st.Get(ctx, store.TxnKey(scope, stream, id.Hex()), &t)
-	if err != nil {
-		return nil, err
-	}
-	return &t, nil
+	return getRecord[store.TxnRecord](ctx, e.st, store.TxnKey(scope, stream, id.Hex()), nil)
 }
 
 func (e *Engine) getCompleted(ctx context.Context, scope, stream string, id naming.UUID) (*store.CompletedTxn, error) {
-	var c store.CompletedTxn
-	_, err := e.st.Get(ctx, store.CompletedTxnKey(scope, stream, id.Hex()), &c)
-	if err != nil {
-		return nil, err
-	}
-	return &c, nil
+	return getRecord[store.CompletedTxn](ctx, e.st, store.CompletedTxnKey(scope, stream, id.Hex()), nil)
 }
 
 // TxnState returns a transaction's state, "" if unknown.
