@@ -95,7 +95,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 			for _, e := range src.durable.extents.shifted(o.offset) {
 				s.durable.extents = s.durable.extents.insert(e)
 			}
-			src.index.Blocks(0, func(off int64, b []byte) {
+			src.index.Blocks(func(off int64, b []byte) {
 				ready = append(ready, s.index.AppendAt(o.offset+off, b)...)
 			})
 			c.mu.garbage = append(c.mu.garbage, lts.MetaName(src.name, src.id))

@@ -86,9 +86,6 @@ func (c *Container) loadSnapshotLocked(p []byte) error {
 		}
 		s.durable.extents = append(extents(nil), v.extents...)
 		s.index = readindex.New(v.length)
-		if v.sealed {
-			s.index.Seal()
-		}
 		c.mu.segments[s.name] = s
 		c.mu.durable[s.name] = s
 		c.mu.byID[s.id] = s

@@ -2,7 +2,6 @@ package container
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -306,6 +305,3 @@ func (c *Container) durableLocked(name string) (*segment, error) {
 	}
 	return s, nil
 }
-
-// IsNotFound reports whether err means the segment does not exist.
-func IsNotFound(err error) bool { return errors.Is(err, ErrNoSuchSegment) }

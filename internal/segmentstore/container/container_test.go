@@ -314,7 +314,7 @@ func TestMergeMovesDataAndRetriedMergeSucceeds(t *testing.T) {
 	if r := tail.wait(t); string(r.Data) != "ttt" {
 		t.Fatalf("parked read after merge = %+v", r)
 	}
-	if _, err := c.Info(txn); !IsNotFound(err) {
+	if _, err := c.Info(txn); !errors.Is(err, ErrNoSuchSegment) {
 		t.Fatalf("source still exists after merge: %v", err)
 	}
 	again := newResult[int64]()

@@ -18,7 +18,6 @@ type Segment struct {
 	length  int64 // one past the last byte of the segment
 	blocks  []block
 	held    int64 // bytes referenced by blocks
-	sealed  bool
 	waiters []*Waiter
 }
 
@@ -33,9 +32,6 @@ func (s *Segment) Length() int64 { return s.length }
 
 // Held is the number of bytes of memory the index references.
 func (s *Segment) Held() int64 { return s.held }
-
-// Sealed reports whether Seal was called.
-func (s *Segment) Sealed() bool { return s.sealed }
 
 // Append inserts data at the current length. The index keeps data; the caller
 // must not modify it afterwards. It returns the parked reads that can now be
@@ -85,10 +81,9 @@ func (s *Segment) Grow(length int64) []*Waiter {
 	return s.takeWaiters(func(w *Waiter) bool { return w.Offset < s.length })
 }
 
-// Seal marks the end of the segment and returns every parked read: none of
-// them can ever be served with data.
+// Seal returns every parked read of a segment that was sealed: none of them
+// can ever be served with data.
 func (s *Segment) Seal() []*Waiter {
-	s.sealed = true
 	return s.takeWaiters(func(*Waiter) bool { return true })
 }
 
@@ -171,18 +166,10 @@ func (s *Segment) Read(offset int64, max int, dst [][]byte) ([][]byte, int) {
 	return dst, n
 }
 
-// Blocks calls fn for every cached run at or above from, in offset order,
-// with the run's offset; used to move a merged source's bytes into its
-// target.
-func (s *Segment) Blocks(from int64, fn func(offset int64, data []byte)) {
+// Blocks calls fn for every cached run, in offset order, with the run's
+// offset; used to move a merged source's bytes into its target.
+func (s *Segment) Blocks(fn func(offset int64, data []byte)) {
 	for _, b := range s.blocks {
-		if b.end() <= from {
-			continue
-		}
-		if b.offset < from {
-			fn(from, b.data[from-b.offset:])
-			continue
-		}
 		fn(b.offset, b.data)
 	}
 }
