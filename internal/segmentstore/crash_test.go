@@ -46,6 +46,7 @@ func runCrashChild(dir string) {
 	}
 	st, err := segmentstore.Start(context.Background(), segmentstore.Config{
 		DataDir: dir, Address: "127.0.0.1:0", JournalFileSize: 1 << 20, Tiering: tiering,
+		TableSnapshotMinBytes: 4 << 10, // kills land while table index snapshots are written
 	})
 	if err != nil {
 		fmt.Println("ERROR", err)

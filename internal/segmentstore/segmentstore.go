@@ -47,6 +47,9 @@ type Config struct {
 	// CacheBudget and MaxUnflushed are for the whole node and are divided
 	// among the containers.
 	Tiering container.Tiering
+	// TableSnapshotMinBytes is the least log growth between two index
+	// snapshots of a table segment (0 = default, 8 MiB).
+	TableSnapshotMinBytes int64
 	// Tokens checks delegation tokens; nil accepts all (auth off).
 	Tokens server.TokenVerifier
 	Logger *slog.Logger
@@ -107,6 +110,7 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	srv, err := server.Start(ctx, server.Config{
 		Address: cfg.Address, Containers: st.containers, Tokens: cfg.Tokens, Logger: cfg.Logger,
+		TableSnapshotMinBytes: cfg.TableSnapshotMinBytes,
 	})
 	if err != nil {
 		_ = st.close()

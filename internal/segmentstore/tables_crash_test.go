@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
 	"github.com/sluicestream/sluice/internal/segmentstore/sstest"
 	"github.com/sluicestream/sluice/internal/wire"
 )
@@ -167,4 +169,11 @@ func TestTableCrashKeepsAcknowledgedBatches(t *testing.T) {
 		t.Logf("cycle %d: %d batches verified", cycle+1, total)
 	}
 	ch.kill9()
+	// The kills landed among index snapshots (the child snapshots every
+	// 4 KiB of table log).
+	for _, s := range segments {
+		if _, err := os.Stat(filepath.Join(dir, "lts", lts.IndexName(s))); err != nil {
+			t.Errorf("no index snapshot of %s: %v", s, err)
+		}
+	}
 }

@@ -16,6 +16,11 @@ type Storage interface {
 	Delete(ctx context.Context, name string) error
 }
 
+// Storage returns the container's long-term storage, nil if it has none.
+// Layers above the container (table index snapshots) keep their own objects
+// there.
+func (c *Container) Storage() Storage { return c.storage }
+
 // Tiering tunes how a container moves data to long-term storage.
 type Tiering struct {
 	// FlushInterval is how often the storage writer runs (default 1 s).

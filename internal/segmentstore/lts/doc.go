@@ -34,11 +34,13 @@
 //
 // # Layout (proposal for the storage writer)
 //
-// Names are built by ChunkName, MetaName and SegmentPrefix in layout.go.
+// Names are built by ChunkName, MetaName, IndexName and SegmentPrefix in
+// layout.go.
 // Below <root> is the fs backend's root directory or the S3 bucket+prefix:
 //
 //	<root>/segments/<escaped segment>/@<offset>.<epoch>   chunk
 //	<root>/segments/<escaped segment>/@meta.<epoch>       segment metadata
+//	<root>/segments/<escaped segment>/@index              table index snapshot
 //
 // <escaped segment> is the segment name with "/" kept (so scope and stream
 // are directories) and every byte other than ASCII letters, digits and
@@ -56,7 +58,9 @@
 // Escaped components never start with "@", so List(SegmentPrefix(s))
 // yields exactly segment s's objects (not its transactions', whose names
 // extend the last component, nor those of segments below it), chunks first
-// in offset order, then metadata objects. For the same reason no chunk
+// in offset order, then the index snapshot (table segments only; an
+// accelerator for recovery whose format the tables package documents, not
+// needed to read the segment's bytes), then metadata objects. For the same reason no chunk
 // name is ever a directory of another, which filesystems require.
 //
 // # Segment metadata object

@@ -16,6 +16,7 @@ const (
 	// name; escaped segment components never start with it.
 	chunkMarker = "@"
 	metaStem    = "meta."
+	indexLeaf   = "index"
 	numWidth    = 20
 )
 
@@ -99,6 +100,12 @@ func MetaName(segment string, epoch uint64) string {
 	return fmt.Sprintf("%s%s%0*d", SegmentPrefix(segment), metaStem, numWidth, epoch)
 }
 
+// IndexName names the index snapshot of table segment (one object per
+// segment, replaced by each new snapshot; see the tables package).
+func IndexName(segment string) string {
+	return SegmentPrefix(segment) + indexLeaf
+}
+
 // ObjectKind says what a name of this layout is.
 type ObjectKind int
 
@@ -106,6 +113,7 @@ type ObjectKind int
 const (
 	KindChunk ObjectKind = iota + 1
 	KindMeta
+	KindIndex
 )
 
 // ParsedName is a name of this layout, taken apart by ParseName.
@@ -116,8 +124,7 @@ type ParsedName struct {
 	Epoch   uint64
 }
 
-// ParseName takes apart a chunk or metadata name made by ChunkName or
-// MetaName.
+// ParseName takes apart a name made by ChunkName, MetaName or IndexName.
 func ParseName(name string) (ParsedName, error) {
 	bad := func(why string) (ParsedName, error) {
 		return ParsedName{}, fmt.Errorf("parse layout name %q: %s", name, why)
@@ -132,6 +139,9 @@ func ParseName(name string) (ParsedName, error) {
 		return ParsedName{}, err
 	}
 	leaf := rest[i+2:]
+	if leaf == indexLeaf {
+		return ParsedName{Kind: KindIndex, Segment: segment}, nil
+	}
 	if e, ok := strings.CutPrefix(leaf, metaStem); ok {
 		epoch, err := parseNum(e)
 		if err != nil {

@@ -18,7 +18,7 @@ var segments = []string{
 
 func TestLayoutNamesRoundTrip(t *testing.T) {
 	for _, seg := range segments {
-		for _, name := range []string{lts.ChunkName(seg, 1<<40+5, 7), lts.MetaName(seg, 9)} {
+		for _, name := range []string{lts.ChunkName(seg, 1<<40+5, 7), lts.MetaName(seg, 9), lts.IndexName(seg)} {
 			if err := lts.ValidateName(name); err != nil {
 				t.Fatalf("segment %q: %v", seg, err)
 			}
@@ -44,6 +44,9 @@ func TestLayoutNamesRoundTrip(t *testing.T) {
 	}
 	if got := lts.MetaName("s/t/1", 2); got != "segments/s/t/1/@meta.00000000000000000002" {
 		t.Fatalf("MetaName = %q", got)
+	}
+	if p, err := lts.ParseName(lts.IndexName("s/t/1")); err != nil || p != (lts.ParsedName{Kind: lts.KindIndex, Segment: "s/t/1"}) {
+		t.Fatalf("ParseName(IndexName) = %+v, %v", p, err)
 	}
 }
 

@@ -30,6 +30,9 @@ type Config struct {
 	// MaxOutboxBytes bounds one connection's encoded replies waiting to be
 	// sent before the server stops reading it (default 16 MiB).
 	MaxOutboxBytes int
+	// TableSnapshotMinBytes is the least log growth between two index
+	// snapshots of a table segment (0 = the tables package's default).
+	TableSnapshotMinBytes int64
 }
 
 // Server accepts wire protocol connections.
@@ -68,7 +71,7 @@ func Start(_ context.Context, cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("segment store listen on %s: %w", cfg.Address, err)
 	}
 	s := &Server{cfg: cfg, logger: cfg.Logger, listener: ln, conns: make(map[*conn]struct{})}
-	s.tables = newTables(cfg.Containers, cfg.Logger)
+	s.tables = newTables(cfg.Containers, tables.Options{Logger: cfg.Logger, SnapshotMinBytes: cfg.TableSnapshotMinBytes})
 	s.wg.Add(1)
 	go s.acceptLoop()
 	return s, nil
@@ -96,6 +99,11 @@ func (s *Server) Close() error {
 		c.shutdown()
 	}
 	s.wg.Wait()
+	for _, ts := range s.tables {
+		if ts != nil {
+			ts.Close()
+		}
+	}
 	return err
 }
 

@@ -15,19 +15,17 @@ package server
 // goes through the tables layer.
 
 import (
-	"log/slog"
-
 	"github.com/sluicestream/sluice/internal/naming"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/tables"
 	"github.com/sluicestream/sluice/internal/wire"
 )
 
-func newTables(ctrs []*container.Container, logger *slog.Logger) []*tables.Tables {
+func newTables(ctrs []*container.Container, opts tables.Options) []*tables.Tables {
 	out := make([]*tables.Tables, len(ctrs))
 	for i, ctr := range ctrs {
 		if ctr != nil {
-			out[i] = tables.New(ctr, logger)
+			out[i] = tables.New(ctr, opts)
 		}
 	}
 	return out

@@ -82,8 +82,9 @@
 // polling deltas never observes half of an atomic batch.
 //
 // Attributes: AttrKeyLength (0x8000000000000000, 0x7461626c00000001) holds the
-// key length; attrWriter (…0002) the length after the last batch; the
-// container's rollover-size attribute the requested rollover size.
+// key length; attrWriter (…0002) the length after the last batch;
+// attrIndexID (…0003) the id of the index snapshots; the container's
+// rollover-size attribute the requested rollover size.
 //
 // # Delta reads
 //
@@ -93,17 +94,58 @@
 // suggested number of entries or 2 MiB (or 32 MiB scanned). ShouldClear is
 // true when fromPosition is below the start offset (compaction offset).
 //
-// # Recovery, and what is left
+// # Index snapshots and recovery
 //
-// The first request on a table after a restart rebuilds its index by reading
-// its whole log (TestRecoveryTime: 1.7 s for 1M keys of 100 bytes with
-// 20-byte values, a 127 MB log, on a 2-core AMD EPYC VM). Requests on that
-// table wait meanwhile; other tables are not affected.
+// The first request on a table after a restart loads its index: from the
+// table's latest index snapshot in the container's long-term storage plus
+// the log after the snapshot's position, or, without a usable snapshot, from
+// the whole log. Requests on that table wait meanwhile; other tables are not
+// affected. Measured (TestRecoveryTime, 1M keys of 100 bytes with 20-byte
+// values, a 127 MB log, 2-core AMD EPYC VM, memory LTS): 0.48 s from the
+// snapshot and the log after it, 1.28 s from the whole log. The whole-log
+// time grows with every update; the snapshot time only with the number of
+// keys.
 //
-// Not yet done: persisted index snapshots (so recovery reads only the log
-// after the snapshot), compaction (copying live records forward and
-// truncating the segment; ShouldClear is then true for positions below the
-// compaction offset), evicting the indexes of idle tables (a loaded index
-// stays in memory until its segment is deleted), and rebuilding indexes off
-// the request path (the first request waits on its connection's goroutine).
+// A snapshot is taken in the background once the durable log has grown by
+// max(SnapshotMinBytes (8 MiB), the snapshot's own size) since the last
+// one: the index B-tree is cloned copy-on-write (O(1)) when a batch becomes
+// durable, encoded off the container's goroutine and written with one Put
+// to lts.IndexName(segment) ("segments/<escaped>/@index"), replacing the
+// previous one. So snapshots cost at most as many bytes as the log writes
+// they summarise, recovery reads at most that much log after the snapshot,
+// and one snapshot at a time per container bounds their memory. Table
+// deletion removes the object. A snapshot is only an accelerator: the log
+// stays the truth, and any snapshot that fails a check below is logged and
+// ignored.
+//
+// The attribute attrIndexID (…0003) holds a random id chosen by the first
+// snapshot of this incarnation of the segment (set before that snapshot is
+// written) and stamped into every snapshot, so an object left behind by a
+// deleted segment of the same name is never used.
+//
+// Snapshot format, big-endian:
+//
+//	magic      4 bytes "SLTX"
+//	format     u8   1
+//	keyLength  u32  0 for hash tables
+//	id         i64  must equal attrIndexID
+//	position   i64  log length the snapshot covers (a batch boundary)
+//	count      u64  number of entries
+//	bodyLength u64  count × entry size
+//	bodyCRC    u32  CRC-32C of the body
+//	headerCRC  u32  CRC-32C of the 45 bytes before it
+//	body       count entries in index order:
+//	           hash tables:  hash 16 bytes, offset i64, vlen u32, klen u16
+//	           fixed keys:   key keyLength bytes, offset i64, vlen u32
+//
+// Entries must be in strictly increasing order, with records ending at or
+// before position; the position must lie within the segment's log.
+//
+// # What is left
+//
+// Compaction (copying live records forward and truncating the segment;
+// ShouldClear is then true for positions below the compaction offset),
+// evicting the indexes of idle tables (a loaded index stays in memory until
+// its segment is deleted), and loading indexes off the request path (the
+// first request waits on its connection's goroutine).
 package tables

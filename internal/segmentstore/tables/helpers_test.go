@@ -17,23 +17,30 @@ type env struct {
 
 func openEnv(t testing.TB, dir string) *env {
 	t.Helper()
+	return openEnvWith(t, dir, nil, Options{})
+}
+
+// openEnvWith is openEnv with long-term storage (nil: none) and options.
+func openEnvWith(t testing.TB, dir string, storage container.Storage, opts Options) *env {
+	t.Helper()
 	j, err := journal.Open(vfs.Default(), dir, journal.Options{NoSync: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log := j.Log(0)
-	ctr, err := container.Open(container.Config{ID: 0, Log: log})
+	ctr, err := container.Open(container.Config{ID: 0, Log: log, Storage: storage})
 	if err != nil {
 		t.Fatal(err)
 	}
 	log.SetListener(ctr.Durable)
-	e := &env{j: j, ctr: ctr, ts: New(ctr, nil)}
+	e := &env{j: j, ctr: ctr, ts: New(ctr, opts)}
 	t.Cleanup(e.close)
 	return e
 }
 
 func (e *env) close() {
 	if e.ctr != nil {
+		e.ts.Close()
 		e.ctr.Close()
 		_ = e.j.Close()
 		e.ctr = nil

@@ -29,6 +29,10 @@ type index interface {
 	// ascend calls fn for the keys at or after from (after from if
 	// exclusive) in order until fn returns false.
 	ascend(from string, exclusive bool, fn func(sk string, l loc) bool)
+	// clone returns a copy in O(1): the B-trees share nodes copy-on-write,
+	// so the copy may be read by another goroutine while the original
+	// changes (index snapshots).
+	clone() index
 }
 
 // btreeDegree: nodes of up to 2*32-1 items, 32 bytes each.
@@ -84,6 +88,8 @@ func (x *hashIndex) del(sk string) { x.t.Delete(hashItemOf(sk)) }
 
 func (x *hashIndex) len() int { return x.t.Len() }
 
+func (x *hashIndex) clone() index { return &hashIndex{t: x.t.Clone()} }
+
 func (x *hashIndex) ascend(from string, exclusive bool, fn func(string, loc) bool) {
 	pivot := hashItemOf(from)
 	x.t.AscendGreaterOrEqual(pivot, func(it hashItem) bool {
@@ -119,6 +125,8 @@ func (x *keyIndex) set(sk string, l loc) { x.t.ReplaceOrInsert(keyItem{k: sk, lo
 func (x *keyIndex) del(sk string) { x.t.Delete(keyItem{k: sk}) }
 
 func (x *keyIndex) len() int { return x.t.Len() }
+
+func (x *keyIndex) clone() index { return &keyIndex{t: x.t.Clone()} }
 
 func (x *keyIndex) ascend(from string, exclusive bool, fn func(string, loc) bool) {
 	x.t.AscendGreaterOrEqual(keyItem{k: from}, func(it keyItem) bool {

@@ -32,6 +32,7 @@ func (ts *Tables) Delete(name string, mustBeEmpty bool, done func(error)) {
 	finish := func(err error) {
 		if err == nil {
 			ts.forget(name)
+			ts.deleteSnapshot(name)
 		}
 		done(err)
 	}

@@ -1,6 +1,7 @@
 package tables
 
 import (
+	"context"
 	"encoding/binary"
 	"fmt"
 	"log/slog"
@@ -43,20 +44,44 @@ var (
 // container calls); Tables.mu is taken alone. Container callbacks take only
 // table.mu and Tables.mu.
 type Tables struct {
-	ctr    *container.Container
-	logger *slog.Logger
+	ctr      *container.Container
+	logger   *slog.Logger
+	storage  container.Storage // for index snapshots; nil = none
+	minBytes int64
+
+	ctx     context.Context // cancelled by Close; bounds snapshot I/O
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup // snapshots in flight
+	snapSem chan struct{}  // one snapshot at a time
 
 	mu     sync.Mutex
+	closed bool
 	tables map[string]*table // table state by segment name, loaded lazily
 }
 
-// New returns the table layer over ctr. It starts no goroutine; table
-// indexes are rebuilt from the segments on first use.
-func New(ctr *container.Container, logger *slog.Logger) *Tables {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+// Options tunes the table layer.
+type Options struct {
+	Logger *slog.Logger // nil = discard
+	// SnapshotMinBytes is the least log growth between two index snapshots
+	// of a table (default DefaultSnapshotMinBytes).
+	SnapshotMinBytes int64
+}
+
+// New returns the table layer over ctr. Table indexes are loaded on first
+// use, from the latest index snapshot in the container's long-term storage
+// and the log after it; snapshots are written in the background while the
+// tables change, until Close.
+func New(ctr *container.Container, opts Options) *Tables {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Tables{ctr: ctr, logger: logger, tables: make(map[string]*table)}
+	if opts.SnapshotMinBytes <= 0 {
+		opts.SnapshotMinBytes = DefaultSnapshotMinBytes
+	}
+	ts := &Tables{ctr: ctr, logger: opts.Logger, storage: ctr.Storage(), minBytes: opts.SnapshotMinBytes,
+		snapSem: make(chan struct{}, 1), tables: make(map[string]*table)}
+	ts.ctx, ts.cancel = context.WithCancel(context.Background())
+	return ts
 }
 
 // table is the state of one table segment.
@@ -83,6 +108,10 @@ type table struct {
 		durSeq   uint64
 		waiters  []waiter
 		dead     bool // the state is discarded; callers must fetch a fresh table
+		// snapPos is the log position of the last index snapshot (or of
+		// the attempt at one); snapping says one is being written.
+		snapPos  int64
+		snapping bool
 	}
 }
 
@@ -145,8 +174,8 @@ func (t *table) isDead() bool {
 	return t.mu.dead
 }
 
-// loadLocked rebuilds t's index by reading its whole log. The caller holds
-// t.wmu.
+// loadLocked loads t's index: from its latest index snapshot and the log
+// after it, or from the whole log. The caller holds t.wmu.
 func (ts *Tables) loadLocked(t *table) error {
 	if t.loaded.Load() || t.isDead() {
 		return nil
@@ -171,14 +200,17 @@ func (ts *Tables) loadLocked(t *table) error {
 	if kl == container.NullValue {
 		kl = 0
 	}
-	var idx index
-	if kl == 0 {
-		idx = newHashIndex()
-	} else {
-		idx = newKeyIndex()
+	idx, from, fromSnapshot := ts.loadSnapshot(t.name, int(kl), info)
+	if !fromSnapshot {
+		from = info.StartOffset
+		if kl == 0 {
+			idx = newHashIndex()
+		} else {
+			idx = newKeyIndex()
+		}
 	}
 	records := 0
-	err = scan(ts.ctr, t.name, info.StartOffset, info.Length, func(off int64, _ int, r record) bool {
+	err = scan(ts.ctr, t.name, from, info.Length, func(off int64, _ int, r record) bool {
 		sk := sortKey(int(kl), r.key)
 		if r.remove {
 			idx.del(sk)
@@ -199,11 +231,17 @@ func (ts *Tables) loadLocked(t *table) error {
 	t.mu.durLen = info.Length
 	t.mu.accLen = info.Length
 	t.mu.accCount = idx.len()
+	t.mu.snapPos = from
+	snap := ts.snapshotDueLocked(t)
 	t.mu.Unlock()
 	t.loaded.Store(true)
+	if snap != nil {
+		snap()
+	}
 	if took := time.Since(began); info.Length > 0 {
-		ts.logger.Info("table segment index rebuilt", "segment", t.name, "records", records, "keys", idx.len(),
-			"bytes", info.Length-info.StartOffset, "took", took.Round(time.Microsecond))
+		ts.logger.Info("table segment index loaded", "segment", t.name, "from_snapshot", fromSnapshot,
+			"log_bytes_read", info.Length-from, "records", records, "keys", idx.len(),
+			"took", took.Round(time.Microsecond))
 	}
 	return nil
 }

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts/mem"
 )
 
 func TestRecordRoundTrip(t *testing.T) {
@@ -186,8 +188,8 @@ func TestRecoveryTime(t *testing.T) {
 	if s := os.Getenv("SLUICE_TABLE_RECOVERY_KEYS"); s != "" {
 		n, _ = strconv.Atoi(s)
 	}
-	dir := t.TempDir()
-	e := openEnv(t, dir)
+	dir, store := t.TempDir(), mem.New()
+	e := openEnvWith(t, dir, store, Options{})
 	const tbl = "s/big_kvtable/0.#epoch.0"
 	e.create(t, tbl, 0)
 	const batch = 1000
@@ -202,17 +204,27 @@ func TestRecoveryTime(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	e.ts.wg.Wait()
 	e.close()
-	e = openEnv(t, dir)
-	began := time.Now()
-	info, err := e.ts.Info(tbl)
-	took := time.Since(began)
-	if err != nil || info.EntryCount != int64(n) {
-		t.Fatalf("info after recovery %+v %v", info, err)
+	load := func(what string) {
+		t.Helper()
+		e = openEnvWith(t, dir, store, Options{})
+		began := time.Now()
+		info, err := e.ts.Info(tbl)
+		took := time.Since(began)
+		if err != nil || info.EntryCount != int64(n) {
+			t.Fatalf("info after recovery %+v %v", info, err)
+		}
+		t.Logf("%s: loaded the index of %d keys (%d bytes of log) in %v", what, n, info.Length, took)
+		got, err := e.ts.Get(tbl, [][]byte{fmt.Appendf(nil, "%0100d", n-1)})
+		if err != nil || !bytes.Equal(got[0].Value, value) {
+			t.Fatalf("get after recovery: %+v %v", got, err)
+		}
+		e.close()
 	}
-	t.Logf("rebuilt the index of %d keys (%d bytes of log) in %v", n, info.Length, took)
-	got, err := e.ts.Get(tbl, [][]byte{fmt.Appendf(nil, "%0100d", n-1)})
-	if err != nil || !bytes.Equal(got[0].Value, value) {
-		t.Fatalf("get after recovery: %+v %v", got, err)
+	load("from the snapshot and the log after it")
+	if err := store.Delete(t.Context(), lts.IndexName(tbl)); err != nil {
+		t.Fatal(err)
 	}
+	load("from the whole log")
 }

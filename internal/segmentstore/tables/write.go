@@ -296,7 +296,14 @@ func (ts *Tables) complete(t *table, b *batch, err error) {
 		t.mu.durSeq = b.seq
 		ready = t.releaseLocked(b.seq, false)
 	}
+	var snap func()
+	if err == nil {
+		snap = ts.snapshotDueLocked(t)
+	}
 	t.mu.Unlock()
+	if snap != nil {
+		snap()
+	}
 	if err != nil {
 		ts.drop(t)
 	}
