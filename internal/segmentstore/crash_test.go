@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -17,7 +18,10 @@ import (
 
 	"github.com/sluicestream/sluice/internal/segmentstore"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
+	"github.com/sluicestream/sluice/internal/segmentstore/lts"
+	ltsfs "github.com/sluicestream/sluice/internal/segmentstore/lts/fs"
 	"github.com/sluicestream/sluice/internal/segmentstore/sstest"
+	"github.com/sluicestream/sluice/internal/vfs"
 	"github.com/sluicestream/sluice/internal/wire"
 )
 
@@ -269,4 +273,48 @@ func TestCrashKeepsEveryAcknowledgedEvent(t *testing.T) {
 		t.Logf("cycle %d: %d acknowledged events verified", cycle+1, total)
 	}
 	ch.kill9()
+	checkNoDuplicatesInStorage(t, dir, segments)
+}
+
+// checkNoDuplicatesInStorage restarts the store on dir, flushes everything
+// to long-term storage and sweeps what the crashes left behind; then each
+// segment's chunks must hold its bytes exactly once.
+func checkNoDuplicatesInStorage(t *testing.T, dir string, segments []string) {
+	t.Helper()
+	st, err := segmentstore.Start(context.Background(), segmentstore.Config{
+		DataDir: dir, Address: "127.0.0.1:0", NoSync: true, NoOrphanSweep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	c := sstest.Dial(t, st.Addr().String())
+	defer c.Close()
+	for id := range 4 {
+		c.Send(&wire.FlushToStorage{RequestID: 1, ContainerID: int32(id)})
+		sstest.Expect[*wire.StorageFlushed](c)
+	}
+	res, err := st.SweepOrphans(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("sweep after the crashes: %+v", res)
+	storage, err := ltsfs.New(vfs.Default(), filepath.Join(dir, "lts"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, seg := range segments {
+		infos, err := lts.ListAll(t.Context(), storage, lts.SegmentPrefix(seg))
+		if err != nil {
+			t.Fatal(err)
+		}
+		stored := int64(0)
+		for _, i := range infos {
+			if p, err := lts.ParseName(i.Name); err == nil && p.Kind == lts.KindChunk {
+				stored += i.Size
+			}
+		}
+		if info := c.Info(seg); stored != info.WriteOffset {
+			t.Errorf("%s: chunks hold %d bytes, the segment has %d", seg, stored, info.WriteOffset)
+		}
+	}
 }

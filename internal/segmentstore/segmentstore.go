@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
@@ -50,6 +51,9 @@ type Config struct {
 	// TableSnapshotMinBytes is the least log growth between two index
 	// snapshots of a table segment (0 = default, 8 MiB).
 	TableSnapshotMinBytes int64
+	// NoOrphanSweep skips the background sweep of long-term storage for
+	// objects left behind by a crash (tests that count objects).
+	NoOrphanSweep bool
 	// Tokens checks delegation tokens; nil accepts all (auth off).
 	Tokens server.TokenVerifier
 	Logger *slog.Logger
@@ -62,6 +66,12 @@ type Store struct {
 	journal    *journal.Journal
 	containers []*container.Container
 	server     *server.Server
+	storage    lts.ChunkStorage
+	logger     *slog.Logger
+
+	bgCtx    context.Context // cancelled by Close; bounds background work
+	bgCancel context.CancelFunc
+	bg       sync.WaitGroup
 }
 
 // Start recovers every container from the journal and starts serving.
@@ -93,7 +103,9 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open journal: %w", err)
 	}
-	st := &Store{journal: j, containers: make([]*container.Container, cfg.ContainerCount)}
+	st := &Store{journal: j, containers: make([]*container.Container, cfg.ContainerCount),
+		storage: cfg.Storage, logger: cfg.Logger}
+	st.bgCtx, st.bgCancel = context.WithCancel(context.Background())
 	perContainer := cfg.Tiering
 	perContainer.CacheBudget /= int64(cfg.ContainerCount)
 	perContainer.MaxUnflushed /= int64(cfg.ContainerCount)
@@ -117,6 +129,10 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	st.server = srv
+	if !cfg.NoOrphanSweep {
+		st.bg.Add(1)
+		go st.sweepInBackground()
+	}
 	cfg.Logger.Info("segment store ready", "address", srv.Addr().String(), "containers", cfg.ContainerCount,
 		"fsync", !cfg.NoSync, "recovery", time.Since(began).Round(time.Millisecond))
 	return st, nil
@@ -132,6 +148,8 @@ func (s *Store) JournalStats() journal.Stats { return s.journal.Stats() }
 func (s *Store) Close() error { return s.close() }
 
 func (s *Store) close() error {
+	s.bgCancel()
+	s.bg.Wait()
 	var errs []error
 	if s.server != nil {
 		errs = append(errs, s.server.Close())

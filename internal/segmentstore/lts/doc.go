@@ -95,8 +95,13 @@
 // Order of writes, so that a crash at any point leaves a readable segment:
 // (1) Put the new chunk(s); (2) Put @meta.<epoch> listing them; (3) delete
 // what the new metadata no longer lists. Objects not listed by the newest
-// metadata are garbage (a crash between steps, a zombie owner); the storage
-// writer removes them when it recovers a segment, by listing its prefix.
+// metadata are garbage (a crash between steps, a zombie owner). The
+// storage writer deletes the garbage it makes while running; what a crash
+// leaves behind is removed by a sweep at each start of the segment store
+// (segmentstore.Store.SweepOrphans): it lists "segments/" and each owning
+// container deletes the objects none of its segments reference (chunks not
+// in any extent, metadata of an earlier incarnation, index snapshots of
+// deleted tables), holding its storage writer off meanwhile.
 //
 //   - Append/flush: a new chunk at offset = current length, then metadata.
 //   - Truncate to t: set startOffset = t in the metadata, then delete the
