@@ -13,6 +13,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/journal"
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
@@ -51,6 +53,9 @@ type Config struct {
 	// TableSnapshotMinBytes is the least log growth between two index
 	// snapshots of a table segment (0 = default, 8 MiB).
 	TableSnapshotMinBytes int64
+	// Metrics, if set, gets the store's collector (journal, containers,
+	// long-term storage, connections); Close unregisters it.
+	Metrics prometheus.Registerer
 	// NoOrphanSweep skips the background sweep of long-term storage for
 	// objects left behind by a crash (tests that count objects).
 	NoOrphanSweep bool
@@ -69,7 +74,8 @@ type Store struct {
 	storage    lts.ChunkStorage
 	logger     *slog.Logger
 
-	bgCtx    context.Context // cancelled by Close; bounds background work
+	metrics  prometheus.Registerer // nil: not registered
+	bgCtx    context.Context       // cancelled by Close; bounds background work
 	bgCancel context.CancelFunc
 	bg       sync.WaitGroup
 }
@@ -129,6 +135,13 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 		return nil, err
 	}
 	st.server = srv
+	if cfg.Metrics != nil {
+		if err := cfg.Metrics.Register(collector{st}); err != nil {
+			_ = st.close()
+			return nil, fmt.Errorf("register metrics: %w", err)
+		}
+		st.metrics = cfg.Metrics
+	}
 	if !cfg.NoOrphanSweep {
 		st.bg.Add(1)
 		go st.sweepInBackground()
@@ -148,6 +161,9 @@ func (s *Store) JournalStats() journal.Stats { return s.journal.Stats() }
 func (s *Store) Close() error { return s.close() }
 
 func (s *Store) close() error {
+	if s.metrics != nil {
+		s.metrics.Unregister(collector{s})
+	}
 	s.bgCancel()
 	s.bg.Wait()
 	var errs []error

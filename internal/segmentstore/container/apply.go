@@ -71,6 +71,10 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		s.durable.length = o.offset + int64(len(o.data))
 		s.durable.setAttrs(o.attrs)
 		c.mu.unflushed += int64(len(o.data))
+		if done != nil { // not replayed by recovery
+			c.stats.appends.Add(1)
+			c.stats.appendedBytes.Add(uint64(len(o.data)))
+		}
 		c.serveLocked(s, s.index.Append(o.data), done)
 	case opAttrs:
 		s.durable.setAttrs(o.attrs)

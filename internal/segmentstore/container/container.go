@@ -83,7 +83,10 @@ type Container struct {
 		checkpoint *pendingCheckpoint
 		unflushed  int64 // durable bytes not yet in long-term storage (estimate)
 		waiting    int   // appends waiting for unflushed to drop
+		// backpressureSince is when waiting last rose from zero.
+		backpressureSince time.Time
 	}
+	stats counters
 }
 
 type mergedInto struct {

@@ -138,6 +138,8 @@ func (c *Container) fetch(f *ltsRead, done func(readindex.Result, error)) {
 			done(readindex.Result{}, fmt.Errorf("%w: chunk %s at %d: %w", ErrDataUnavailable, f.chunk, f.at, err))
 			return
 		}
+		c.stats.ltsReads.Add(1)
+		c.stats.ltsReadBytes.Add(uint64(n))
 		if n > f.size && f.seg != nil {
 			c.cacheReadAhead(f.seg, f.offset, buf[:n])
 		}

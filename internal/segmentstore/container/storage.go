@@ -232,8 +232,11 @@ func (c *Container) flush(ctx context.Context, all bool) error {
 		}
 		name := chunkName(it.seg.name, it.seg.id, it.offset)
 		if err := c.storage.Put(ctx, name, buf); err != nil {
+			c.stats.ltsErrors.Add(1)
 			return fmt.Errorf("write chunk %s: %w", name, err)
 		}
+		c.stats.ltsChunks.Add(1)
+		c.stats.ltsBytes.Add(uint64(len(buf)))
 		c.recordChunk(it.seg, it.offset, int64(it.size), name)
 	}
 	return nil
@@ -343,15 +346,29 @@ func (c *Container) waitForRoomLocked() {
 	if c.storage == nil || c.mu.unflushed < c.tiering.MaxUnflushed {
 		return
 	}
-	c.logger.Warn("appends waiting: long-term storage is behind", "container", c.id,
-		"unflushed", c.mu.unflushed, "limit", c.tiering.MaxUnflushed)
 	select {
 	case c.flushWake <- struct{}{}:
 	default:
+	}
+	// One log line when appends start waiting and one when they stop, not
+	// one per append.
+	if c.mu.waiting == 0 {
+		c.mu.backpressureSince = time.Now()
+		c.stats.backpressureEpisodes.Add(1)
+		c.logger.Warn("appends waiting: long-term storage is behind", "container", c.id,
+			"unflushed", c.mu.unflushed, "limit", c.tiering.MaxUnflushed)
 	}
 	c.mu.waiting++
 	for c.mu.unflushed >= c.tiering.MaxUnflushed && c.checkLocked() == nil {
 		c.mu.space.Wait()
 	}
 	c.mu.waiting--
+	if c.mu.waiting == 0 {
+		waited := time.Since(c.mu.backpressureSince)
+		c.stats.backpressureNanos.Add(int64(waited))
+		if c.checkLocked() == nil {
+			c.logger.Info("appends resumed: long-term storage caught up", "container", c.id,
+				"waited", waited.Round(time.Millisecond), "unflushed", c.mu.unflushed)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -232,14 +233,29 @@ func TestUnavailableStorageTurnsIntoBackPressure(t *testing.T) {
 	c := openTiered(t, l, st, Tiering{MaxUnflushed: 2000, FlushInterval: 10 * time.Millisecond})
 	seg := "s/t/0.#epoch.0"
 	create(t, c, seg, KindStream)
-	writeBlocks(t, c, seg, w1, 0, 60) // about 2 KiB: reaches the limit
-	blocked := appendAsync(c, seg, w1, 1000, 60, "waits")
-	if !blocked.pending() {
-		t.Fatal("append admitted although long-term storage is down and the limit is reached")
+	n := 0
+	for c.Stats().UnflushedBytes < 2000 { // up to the limit, each append admitted
+		writeBlocks(t, c, seg, w1, n, n+1)
+		n++
+	}
+	blocked := make(chan appendOutcome, 1)
+	go func() { blocked <- appendAsync(c, seg, w1, int64(n+1), int64(n), "waits").wait(t) }()
+	for c.Stats().WaitingAppends == 0 { // the append is held in the container
+		runtime.Gosched()
+	}
+	select {
+	case o := <-blocked:
+		t.Fatalf("append admitted although long-term storage is down and the limit is reached: %+v", o)
+	default:
 	}
 	st.setDown(false)
-	if o := blocked.wait(t); o.err != nil {
+	if o := <-blocked; o.err != nil {
 		t.Fatalf("append after storage came back: %v", o.err)
+	}
+	// The episode is visible to operators (metrics built from Stats).
+	if s := c.Stats(); s.BackpressureEpisodes != 1 || s.BackpressureSeconds <= 0 || s.WaitingAppends != 0 ||
+		s.Appends != uint64(n+1) || s.LTSChunksWritten == 0 {
+		t.Fatalf("stats after back-pressure: %+v", s)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/sluicestream/sluice/internal/vfs"
 )
@@ -104,6 +105,8 @@ func (j *Journal) commit(batch []byte) (rolled bool, err error) {
 		rolled = true
 	}
 	name := j.active()
+	began := time.Now()
+	defer func() { j.stats.commitLatency.Observe(time.Since(began)) }()
 	if _, err := j.w.active.Write(batch); err != nil {
 		return rolled, fmt.Errorf("write %s: %w", name, err)
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/sluicestream/sluice/internal/metrics"
 	"github.com/sluicestream/sluice/internal/vfs"
 )
 
@@ -84,11 +85,14 @@ type Stats struct {
 	FilesDeleted  uint64
 	Files         int // journal files on disk now
 	BufferedBytes int // bytes appended but not yet durable, now
+	// CommitLatency is the time of each group commit's write and fsync.
+	CommitLatency metrics.HistogramSnapshot
 }
 
 type counters struct {
 	bytes, records, batches, fsyncs, dirSyncs, created, deleted atomic.Uint64
 	files                                                       atomic.Int64
+	commitLatency                                               metrics.Histogram
 }
 
 // Open opens the journal in dir, creating dir and a first file if needed,
@@ -210,6 +214,7 @@ func (j *Journal) Stats() Stats {
 		FilesDeleted:  j.stats.deleted.Load(),
 		Files:         int(j.stats.files.Load()),
 		BufferedBytes: buffered,
+		CommitLatency: j.stats.commitLatency.Snapshot(),
 	}
 }
 

@@ -107,6 +107,13 @@ func (s *Server) Close() error {
 	return err
 }
 
+// Connections is the number of open connections.
+func (s *Server) Connections() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
 func (s *Server) acceptLoop() {
 	defer s.wg.Done()
 	for {
