@@ -28,11 +28,20 @@ const (
 )
 
 // Gateway is a versitygw server with the posix backend, started for one
-// test and stopped (killed and waited for) when the test ends.
+// test and stopped (killed and waited for) when the test ends. Stop and
+// Restart simulate an outage of the S3 service.
 type Gateway struct {
 	endpoint string
 	bucket   string
 	prefixes atomic.Int64
+
+	tb      testing.TB
+	bin     string
+	dataDir string
+	addr    string
+	cmd     *exec.Cmd
+	exited  chan error
+	out     bytes.Buffer
 }
 
 // findVersityGW returns the gateway binary: $VERSITYGW, or
@@ -90,47 +99,69 @@ func freePort(tb testing.TB) string {
 // StartGateway starts versitygw and creates a bucket on it.
 func StartGateway(tb testing.TB) *Gateway {
 	tb.Helper()
-	bin := findVersityGW(tb)
-	dataDir := tb.TempDir()
-	addr := freePort(tb)
-	var out bytes.Buffer
-	cmd := exec.Command(bin, "--access", testAccessKey, "--secret", testSecretKey,
-		"--port", addr, "--quiet", "posix", dataDir)
-	cmd.Env = append(os.Environ(), "VGW_REGION=us-east-1")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		tb.Fatalf("start %s: %v", bin, err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	tb.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-exited
-	})
+	g := &Gateway{tb: tb, bin: findVersityGW(tb), dataDir: tb.TempDir(), addr: freePort(tb), bucket: "sluice-test"}
+	g.endpoint = "http://" + g.addr
+	tb.Cleanup(g.Stop)
+	g.launch()
+	return g
+}
 
-	g := &Gateway{endpoint: "http://" + addr, bucket: "sluice-test"}
+// launch starts the process and waits until it answers: it creates the
+// bucket, or finds it already there after a restart.
+func (g *Gateway) launch() {
+	g.tb.Helper()
+	g.out.Reset()
+	cmd := exec.Command(g.bin, "--access", testAccessKey, "--secret", testSecretKey,
+		"--port", g.addr, "--quiet", "posix", g.dataDir)
+	cmd.Env = append(os.Environ(), "VGW_REGION=us-east-1")
+	cmd.Stdout, cmd.Stderr = &g.out, &g.out
+	if err := cmd.Start(); err != nil {
+		g.tb.Fatalf("start %s: %v", g.bin, err)
+	}
+	g.cmd, g.exited = cmd, make(chan error, 1)
+	go func() { g.exited <- cmd.Wait() }()
+
 	client, err := s3.NewClient(context.Background(), g.Config(""))
 	if err != nil {
-		tb.Fatal(err)
+		g.tb.Fatal(err)
 	}
-	// Wait until the gateway answers: create the bucket, retrying while
-	// the port is not yet open.
+	// Retry while the port is not yet open.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		_, err = client.CreateBucket(context.Background(), &s3api.CreateBucketInput{Bucket: aws.String(g.bucket)})
 		if err == nil {
-			return g
+			return
+		}
+		if _, herr := client.HeadBucket(context.Background(), &s3api.HeadBucketInput{Bucket: aws.String(g.bucket)}); herr == nil {
+			return
 		}
 		select {
-		case werr := <-exited:
-			exited <- werr
-			tb.Fatalf("versitygw exited before answering (%v); output:\n%s", werr, out.String())
+		case werr := <-g.exited:
+			g.exited <- werr
+			g.tb.Fatalf("versitygw exited before answering (%v); output:\n%s", werr, g.out.String())
 		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			tb.Fatalf("versitygw at %s did not answer within 60s: %v; output:\n%s", addr, err, out.String())
+			g.tb.Fatalf("versitygw at %s did not answer within 60s: %v; output:\n%s", g.addr, err, g.out.String())
 		}
 	}
+}
+
+// Stop kills the gateway and waits for it; its data stays for Restart.
+func (g *Gateway) Stop() {
+	if g.cmd == nil {
+		return
+	}
+	_ = g.cmd.Process.Kill()
+	<-g.exited
+	g.cmd = nil
+}
+
+// Restart starts the gateway again on the same address and data.
+func (g *Gateway) Restart() {
+	g.tb.Helper()
+	g.Stop()
+	g.launch()
 }
 
 // Config returns a Config for the gateway's bucket under prefix.
