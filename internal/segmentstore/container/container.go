@@ -202,6 +202,11 @@ func (c *Container) Close() {
 	c.cancel()
 	close(c.stop)
 	c.stopped.Wait()
+	// Wait for reads from long-term storage (cancelled above): each holds
+	// a slot of ltsReads until its goroutine ends.
+	for range cap(c.ltsReads) {
+		c.ltsReads <- struct{}{}
+	}
 
 	var done completion
 	c.mu.Lock()

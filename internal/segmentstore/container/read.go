@@ -41,10 +41,17 @@ func (c *Container) Read(name string, offset int64, max int, done func(readindex
 		}
 	}
 	r, fetch := c.readLocked(s, offset, max)
+	var prefetch *ltsRead
+	if fetch == nil {
+		prefetch = c.prefetchLocked(s, offset+int64(len(r.Data)))
+	}
 	c.mu.Unlock()
 	if fetch != nil {
 		c.fetch(fetch, func(r readindex.Result, err error) { done(r, err) })
 		return never
+	}
+	if prefetch != nil {
+		c.startPrefetch(prefetch)
 	}
 	done(r, nil)
 	return never
@@ -59,6 +66,9 @@ type ltsRead struct {
 	at     int64 // offset within the chunk
 	size   int   // bytes answered
 	fetch  int   // bytes fetched (size plus read-ahead)
+	// keepFrom: cached bytes below it may be evicted once the fetched
+	// ones are in (a sequential reader is past them).
+	keepFrom int64
 }
 
 // readLocked answers a read from the cache, or describes the long-term
@@ -92,7 +102,7 @@ func (c *Container) readLocked(s *segment, offset int64, max int) (readindex.Res
 			gap := min(e.end(), s.index.NextCached(offset)) - offset
 			size := min(int64(max), gap)
 			fetch = &ltsRead{seg: s, offset: offset, chunk: e.chunk, at: offset - e.offset, size: int(size),
-				fetch: int(min(max64(int64(c.tiering.ReadAhead), size), gap))}
+				fetch: int(min(max64(int64(c.tiering.ReadAhead), size), gap)), keepFrom: offset}
 			max = int(size)
 		}
 	}
@@ -141,7 +151,7 @@ func (c *Container) fetch(f *ltsRead, done func(readindex.Result, error)) {
 		c.stats.ltsReads.Add(1)
 		c.stats.ltsReadBytes.Add(uint64(n))
 		if n > f.size && f.seg != nil {
-			c.cacheReadAhead(f.seg, f.offset, buf[:n])
+			c.cacheReadAhead(f.seg, f.offset, f.keepFrom, buf[:n])
 		}
 		r := f.result
 		r.Data = buf[:f.size:f.size]
@@ -153,7 +163,7 @@ func (c *Container) fetch(f *ltsRead, done func(readindex.Result, error)) {
 // that the next sequential reads are served from memory. They are in LTS,
 // so eviction may drop them again; it runs at once if the cache is over
 // budget.
-func (c *Container) cacheReadAhead(s *segment, offset int64, data []byte) {
+func (c *Container) cacheReadAhead(s *segment, offset, keepFrom int64, data []byte) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	end := offset + int64(len(data))
@@ -161,10 +171,63 @@ func (c *Container) cacheReadAhead(s *segment, offset int64, data []byte) {
 		!s.durable.extents.covers(offset, end) {
 		return // the segment changed meanwhile
 	}
-	// A sequential reader is past what lies below offset: drop that first.
-	s.index.Evict(func(from, to int64) bool { return to <= offset && s.durable.extents.covers(from, to) })
+	// A sequential reader is past what lies below keepFrom: drop that first.
+	s.index.Evict(func(from, to int64) bool { return to <= keepFrom && s.durable.extents.covers(from, to) })
 	s.index.Insert(offset, data)
 	c.evictLocked()
+}
+
+// prefetchLocked returns the read-ahead to start for a sequential reader
+// that has just been served up to end from the cache: when the cached run
+// it reads ends within half a read-ahead of end, and the bytes after it
+// are in long-term storage, the next ReadAhead bytes are fetched now, so
+// the reader's next requests do not wait for storage. One per segment at
+// a time.
+func (c *Container) prefetchLocked(s *segment, end int64) *ltsRead {
+	v := &s.durable
+	if c.storage == nil || s.prefetching || end <= v.start || end >= v.length {
+		return nil
+	}
+	runEnd := s.index.CachedEnd(end - 1)
+	if runEnd >= v.length || runEnd-end > int64(c.tiering.ReadAhead/2) {
+		return nil
+	}
+	e, ok := v.extents.at(runEnd)
+	if !ok {
+		return nil
+	}
+	gap := min(e.end(), s.index.NextCached(runEnd)) - runEnd
+	s.prefetching = true
+	return &ltsRead{seg: s, offset: runEnd, chunk: e.chunk, at: runEnd - e.offset,
+		fetch: int(min(int64(c.tiering.ReadAhead), gap)), keepFrom: end}
+}
+
+// startPrefetch runs a read-ahead in the background if a long-term
+// storage reader is free; it is skipped otherwise.
+func (c *Container) startPrefetch(f *ltsRead) {
+	release := func() {
+		c.mu.Lock()
+		f.seg.prefetching = false
+		c.mu.Unlock()
+	}
+	select {
+	case c.ltsReads <- struct{}{}:
+	default:
+		release()
+		return
+	}
+	go func() {
+		defer func() { <-c.ltsReads }()
+		defer release()
+		buf := make([]byte, f.fetch)
+		n, err := c.storage.ReadAt(c.ctx, f.chunk, buf, f.at)
+		if err != nil && (!errors.Is(err, io.EOF) || n == 0) {
+			return // the reader will fetch what it needs itself
+		}
+		c.stats.ltsReads.Add(1)
+		c.stats.ltsReadBytes.Add(uint64(n))
+		c.cacheReadAhead(f.seg, f.offset, f.keepFrom, buf[:n])
+	}()
 }
 
 // serveLocked answers parked reads released by the read index: with data if

@@ -56,6 +56,9 @@ type segment struct {
 	// metaDirty: the segment's LTS metadata object needs rewriting.
 	metaDirty   bool
 	metaVersion int64
+	// prefetching: a read-ahead of this segment's next bytes from
+	// long-term storage is in flight.
+	prefetching bool
 }
 
 // Info describes a segment as of its last durable operation.

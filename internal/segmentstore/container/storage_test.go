@@ -360,3 +360,54 @@ func TestReadAheadFromStorage(t *testing.T) {
 		t.Fatal("data differs after read-ahead")
 	}
 }
+
+// TestSequentialReaderPrefetch: a reader served from the cache near the end
+// of a read-ahead gets the next read-ahead fetched in the background, so it
+// does not wait for long-term storage at every boundary; reads still return
+// exactly the segment's bytes.
+func TestSequentialReaderPrefetch(t *testing.T) {
+	l := &heldLog{auto: true}
+	st := mem.New()
+	const ahead = 64 << 10
+	c := openTiered(t, l, st, Tiering{CacheBudget: 1 << 20, ChunkSize: 256 << 10, ReadAhead: ahead})
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	want := writeBlocks(t, c, seg, w1, 0, 8000)
+	if err := c.Flush(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	c.mu.Lock()
+	s := c.mu.segments[seg]
+	s.index.Evict(func(from, to int64) bool { return s.durable.extents.covers(from, to) })
+	c.mu.Unlock()
+
+	if r, err := read(t, c, seg, 0, ahead-100); err != nil || string(r.Data) != want[:ahead-100] {
+		t.Fatalf("first read: %v", err)
+	}
+	// Served from the cache within half a read-ahead of its end: the next
+	// read-ahead starts now.
+	if r, err := read(t, c, seg, ahead-100, 50); err != nil || string(r.Data) != want[ahead-100:ahead-50] {
+		t.Fatalf("second read: %v", err)
+	}
+	for { // the prefetch runs in the background; wait for it to finish
+		c.mu.Lock()
+		done := !s.prefetching
+		c.mu.Unlock()
+		if done {
+			break
+		}
+		runtime.Gosched()
+	}
+	c.mu.Lock()
+	cached := s.index.Cached(ahead) && s.index.Cached(2*ahead-1) && s.index.Cached(ahead-50)
+	c.mu.Unlock()
+	if !cached {
+		t.Fatal("the next read-ahead was not prefetched, or the reader's current bytes were evicted")
+	}
+	if got := readAll(t, c, seg); got != want {
+		t.Fatal("data differs after prefetching")
+	}
+	if s := c.Stats(); s.LTSReads < 2 {
+		t.Fatalf("stats: %+v", s)
+	}
+}

@@ -145,6 +145,16 @@ func (s *Segment) NextCached(offset int64) int64 {
 	return max(s.blocks[i].offset, offset)
 }
 
+// CachedEnd returns the end of the run of contiguous cached bytes that
+// holds offset, or offset if the byte at offset is not cached.
+func (s *Segment) CachedEnd(offset int64) int64 {
+	end := offset
+	for i := s.find(offset); i < len(s.blocks) && s.blocks[i].offset <= end; i++ {
+		end = s.blocks[i].end()
+	}
+	return end
+}
+
 // Read returns up to max contiguous cached bytes starting at offset as
 // sub-slices of the stored blocks, in order, and their total length. It
 // returns nothing if the byte at offset is not cached.
