@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"maps"
+	"math"
 	"os"
 	"slices"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/sluicestream/sluice/internal/metrics"
 	"github.com/sluicestream/sluice/internal/segmentstore"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/journal"
@@ -173,6 +176,21 @@ func reportJournal(b *testing.B, st *segmentstore.Store, before journal.Stats, e
 	b.ReportMetric(float64(events*benchEventSize)/elapsed.Seconds()/1e6, "MB/s")
 	b.ReportMetric(float64(after.Fsyncs-before.Fsyncs)/elapsed.Seconds(), "fsyncs/s")
 	b.ReportMetric(float64(events)/float64(max(after.Fsyncs-before.Fsyncs, 1)), "events/fsync")
+	b.ReportMetric(bucketQuantile(after.CommitLatency, 0.99)*1000, "commit-p99-ms")
+	b.ReportMetric(bucketQuantile(after.CommitLatency, 1)*1000, "commit-max-ms")
+}
+
+// bucketQuantile is the upper bound of the histogram bucket holding
+// quantile q (1 = the largest observation's bucket).
+func bucketQuantile(h metrics.HistogramSnapshot, q float64) float64 {
+	want := uint64(q * float64(h.Count))
+	bounds := slices.Sorted(maps.Keys(h.Buckets))
+	for _, ub := range bounds {
+		if h.Buckets[ub] >= want {
+			return ub
+		}
+	}
+	return math.Inf(1)
 }
 
 func reportLatency(b *testing.B, name string, lat []time.Duration) {
