@@ -1,0 +1,127 @@
+// Package client is the Go client of Sluice, wire-compatible with Pravega:
+// it talks to the controller over gRPC and to the segment stores over the
+// Pravega wire protocol, so it also works against a Pravega 0.13 cluster.
+//
+// Phase 1 (issue #8) covers the client, the stream manager, the event
+// writer and a low-level reader API. Reader groups, transactions, key-value
+// tables, byte streams and the state synchronizer come later; the layers
+// below are shaped for them (see Architecture).
+//
+// # Using it
+//
+//	c, _ := client.New(ctx, "tcp://127.0.0.1:9090")       // or tls://host:port
+//	m := c.StreamManager()                                 // scopes, streams, tags, seal, truncate, scale
+//	w, _ := c.NewEventWriter(ctx, scope, stream, client.WriterConfig{})
+//	w.Write(ctx, routingKey, event)                        // queued; Flush/Close wait for acks
+//	c.ReadBetween(ctx, fromCut, toCut, fn)                 // batch read; NewSegmentReader for one segment
+//
+// Every blocking call takes a context. Errors wrap sentinels (ErrStreamNotFound,
+// ErrStreamSealed, ErrScopeNotEmpty, ...) and say what was being done; gRPC
+// failures without a sentinel are *ControllerError. Logging goes through the
+// two-method Logger interface (*slog.Logger fits).
+//
+// # Architecture
+//
+// Files are cut by responsibility:
+//
+//	client.go     Client: owns the controller connection, the connection pool, the token
+//	              cache, the segment→endpoint cache and the open writers; segmentRequest
+//	              sends one idempotent request about a segment, handling WrongHost,
+//	              broken connections and expired tokens.
+//	controller.go gRPC connection to the controller; retries transient statuses
+//	              (UNAVAILABLE, UNKNOWN, INTERNAL, ...) with backoff, never NOT_FOUND,
+//	              INVALID_ARGUMENT or auth failures, as the Java client.
+//	uri.go        controller URIs: tcp://, tls:// (also ssl://, tcps://), pravega://,
+//	              pravegas://, bare host:port; comma-separated hosts are balanced round-robin.
+//	              Discovery through getControllerServerList is not done.
+//	credentials.go  Credentials: "authorization: <method> <token>" on every controller call.
+//	tokens.go     delegation tokens per stream (READ for readers, WRITE for writers),
+//	              refreshed 5 s before their JWT "exp" or when the segment store says expired.
+//	conn.go       one segment store connection: TLS optional, Hello first (wire.Negotiate),
+//	              one reader goroutine that routes every reply by its requestId to a
+//	              one-shot waiter or a lasting append session; writes are whole frames
+//	              under a mutex, so frames of different users never interleave.
+//	pool.go       one connection per segment store endpoint, shared by every writer and
+//	              reader of the Client (the server pipelines); dead ones are re-dialled.
+//	manager.go, streams.go  the StreamManager.
+//	writer.go, segwriter.go, router.go, flow.go  the event writer (below).
+//	reader.go, batch.go     the low-level reader API (below).
+//
+// Later phases plug in at the same seams: a table-segment client (key-value tables,
+// Rust-style reader-group state) is segmentRequest with table commands; conditional
+// appends (state synchronizer, Java reader groups) are another kind of lasting session
+// on conn; transactions are segment writers on "#transaction." segments.
+//
+// # Event writer
+//
+// An EventWriter fetches the active segments (getCurrentSegments) and runs one
+// segmentWriter per segment. Write hashes the routing key and picks the segment the
+// Java client would, frames the event and queues it; it blocks only while
+// MaxInFlightBytes are unacknowledged (flow.go). Each segmentWriter's goroutine sets up
+// an append session (getURI, getDelegationToken, SetupAppend) and sends its queue as
+// AppendBlock + AppendBlockEnd pairs without waiting for acks; whatever piles up while
+// it sends goes into the next block (at most MaxBlockSize, Java's 523,264 bytes by
+// default), so batching follows the load without a timer. Each block holds whole events,
+// hence no PartialEvent or Padding; AppendBlockEnd carries no data, the event count and
+// the number of the block's last event, and the SetupAppend's requestId.
+//
+// Exactly once: events are numbered 1, 2, ... per segment writer and stay queued until a
+// DataAppended acknowledges their number (acks are cumulative). When the connection
+// breaks (or WrongHost, InvalidEventNumber), the writer sets up again with the same
+// writer id; AppendSetup reports the last event number the segment stored for that id,
+// everything up to it is dropped as acknowledged and the rest is resent with the same
+// numbers. The segment store stores an append only if its writer attribute still equals
+// the previous number (compare-and-set), so a resent block is never stored twice.
+//
+// Scaling: SegmentIsSealed stops that segment writer. The EventWriter asks the
+// controller for the successors (getSegmentsImmediatelyFollowing), replaces the sealed
+// key range by the successors' ranges clipped to it, and moves the sealed writer's
+// unacknowledged events, in order, to the successors' writers. This happens under the
+// routing lock that Write holds while queuing, so no later event of a key can overtake
+// the moved ones; the successors' events follow everything the sealed segment stored,
+// and readers read a segment's predecessors first. No successors means the stream was
+// sealed: queued and later writes fail with ErrStreamSealed.
+//
+// NoteTime sends the writer's position (the segment lengths from the latest acks) and
+// a time to the controller (noteTimestampFromWriter) for watermarks.
+//
+// # Reader API
+//
+// HeadCut (getSegments) and TailCut (getCurrentSegments + segment lengths) are stream
+// cuts: segment id → offset. SegmentInfo, Successors and NewSegmentReader let an
+// application read segments and follow scaling in its own way: a reader with end -1
+// waits at the tail of an open segment (the segment store parks the read) and returns
+// io.EOF at the end of a sealed one. SlicesBetween lists the segment slices between two
+// cuts (getSegmentsBetween) in creation order; ReadBetween reads them all.
+//
+// # Facts settled about client behaviour
+//
+// Checked against pravega/pravega's Java client sources (read for facts only):
+//
+//   - Event framing: the writer wraps each event as a wire Event command, i.e. it stores
+//     [int32 type 0][int32 length][payload] (PendingEvent.withHeader); readers split
+//     segment data on these headers. Events are at most 8 MiB including the header.
+//   - Routing: StreamSegments keys segments by the upper end of their range and routes a
+//     key to the ceiling entry; the key is HashHelper.seededWith("EventRouter")
+//     .hashToRange(routingKey). The hash itself (Guava murmur3_x64_128 over UTF-16LE
+//     code units, seed 1741865571 sign-extended, bits 12..63 as the mantissa of a double
+//     in [1, 2) minus 1) is in internal/naming, pinned by the spec's test vectors.
+//   - Writer ids: every segment output stream gets its own random UUID
+//     (SegmentOutputStreamFactoryImpl); the server binds a writer id to one segment per
+//     connection, so one id per segment is required when writers share a connection.
+//   - Blocks (CommandEncoder): AppendBlockEnd.requestId is the session's SetupAppend
+//     requestId; a block is whole events followed by at most one PartialEvent or Padding.
+//
+// From shared/spec (not re-checked here): successors are clipped to the sealed range;
+// an empty successor list means a sealed stream; tokens are parsed from the JWT payload
+// with a standard base64 decoder and the regular expression "exp":\s?(\d+).
+//
+// # Performance
+//
+// BenchmarkWriter100B (one writer, one segment, 100-byte events, measured from the
+// first Write to the last acknowledgement, against an in-process in-memory standalone
+// node on 2 cores shared with other jobs, go1.26): about 1.2 M events/s, 120 MB/s of
+// payload. Runs ranged from 0.43 to 1.49 M events/s with the machine's load; a CPU
+// profile shows the time in memmove (the event is copied into its record, the block
+// and the frame), syscalls and allocation.
+package client

@@ -1,0 +1,352 @@
+package client
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/sluicestream/sluice/internal/wire"
+)
+
+// segmentWriter appends an EventWriter's events to one segment. Events are
+// numbered 1, 2, ... in the order Write accepted them and stay queued until
+// a DataAppended acknowledges their number. One goroutine (run) sets up the
+// append session and sends what is queued as AppendBlock + AppendBlockEnd
+// pairs, without waiting for acks; events that pile up while it sends go
+// into the next block, so batching adapts to load with no timer. When the
+// session breaks (connection lost, WrongHost, InvalidEventNumber) it sets
+// up a new one: AppendSetup tells the last event number the segment stored
+// for this writer id, everything up to it counts as acknowledged and the
+// rest is sent again with the same numbers, so nothing is lost or
+// duplicated. On SegmentIsSealed it stops and hands its queue to the
+// EventWriter, which re-routes it to the successors.
+type segmentWriter struct {
+	w    *EventWriter
+	seg  Segment
+	id   wire.UUID     // writer id on the wire: one per segment writer, as in Java
+	wake chan struct{} // cap 1: there is work for run
+	done chan struct{} // closed when run has returned
+
+	mu struct {
+		sync.Mutex
+		queue   []*pendingEvent // unacknowledged, by event number
+		sent    int             // queue[:sent] were sent in the current session
+		nextNum int64
+		session *appendSession // nil: none set up
+		state   segWriterState
+		offset  int64 // segment length from the latest ack, -1 if unknown
+	}
+}
+
+type segWriterState int
+
+const (
+	segOpen segWriterState = iota
+	segSealed
+	segFailed
+)
+
+// pendingEvent is one accepted event.
+type pendingEvent struct {
+	key  float64 // position of its routing key, to re-route it after a seal
+	data []byte  // the event record: 8-byte header and payload
+	num  int64   // event number in the current segment writer
+	gen  uint64  // flush generation (flow)
+}
+
+func newSegmentWriter(w *EventWriter, seg Segment) *segmentWriter {
+	sw := &segmentWriter{w: w, seg: seg, id: randomUUID(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	sw.mu.nextNum = 1
+	sw.mu.offset = -1
+	return sw
+}
+
+func (sw *segmentWriter) signal() {
+	select {
+	case sw.wake <- struct{}{}:
+	default:
+	}
+}
+
+// enqueue accepts an event. A sealed writer keeps it for re-routing.
+func (sw *segmentWriter) enqueue(ev *pendingEvent) {
+	sw.mu.Lock()
+	ev.num = sw.mu.nextNum
+	sw.mu.nextNum++
+	sw.mu.queue = append(sw.mu.queue, ev)
+	open := sw.mu.state == segOpen
+	sw.mu.Unlock()
+	if open {
+		sw.signal()
+	}
+}
+
+// run is the writer's sending goroutine; the EventWriter owns it and stops
+// it by cancelling ctx.
+func (sw *segmentWriter) run(ctx context.Context) {
+	defer close(sw.done)
+	const minBackoff, maxBackoff = 10 * time.Millisecond, 2 * time.Second
+	backoff := minBackoff
+	for {
+		select {
+		case <-sw.wake:
+		case <-ctx.Done():
+			return
+		}
+		for {
+			sw.mu.Lock()
+			if sw.mu.state != segOpen {
+				sw.mu.Unlock()
+				return
+			}
+			s, pending := sw.mu.session, len(sw.mu.queue)-sw.mu.sent
+			if pending == 0 {
+				sw.mu.Unlock()
+				break
+			}
+			if s == nil {
+				sw.mu.Unlock()
+				if err := sw.setup(ctx); err != nil {
+					if ctx.Err() != nil {
+						return
+					}
+					sw.w.c.cfg.log.Warn("append setup failed, retrying", "segment", sw.seg.Name(), "err", err)
+					if sleep(ctx, backoff) != nil {
+						return
+					}
+					backoff = min(2*backoff, maxBackoff)
+				}
+				continue
+			}
+			backoff = minBackoff
+			block := sw.nextBlockLocked()
+			sw.mu.Unlock()
+			if err := s.conn.send(block...); err != nil {
+				// The connection is dead; set up a new session and resend.
+				sw.broken(s)
+			}
+		}
+	}
+}
+
+// nextBlockLocked takes the next queued events, up to the block size (at
+// least one event), and returns the AppendBlock/AppendBlockEnd pair. The
+// block holds whole events only, so it needs neither PartialEvent nor
+// Padding; AppendBlockEnd carries no data.
+func (sw *segmentWriter) nextBlockLocked() []wire.Command {
+	evs := sw.mu.queue[sw.mu.sent:]
+	size, n := 0, 0
+	for n < len(evs) && (n == 0 || size+len(evs[n].data) <= sw.w.cfg.MaxBlockSize) {
+		size += len(evs[n].data)
+		n++
+	}
+	data := make([]byte, 0, size)
+	for _, ev := range evs[:n] {
+		data = append(data, ev.data...)
+	}
+	sw.mu.sent += n
+	s := sw.mu.session
+	return []wire.Command{
+		&wire.AppendBlock{WriterID: sw.id, Data: data},
+		&wire.AppendBlockEnd{WriterID: sw.id, SizeOfWholeEvents: int32(size), NumEvents: int32(n),
+			LastEventNumber: evs[n-1].num, RequestID: s.id},
+	}
+}
+
+// setup opens an append session on the segment's segment store.
+func (sw *segmentWriter) setup(ctx context.Context) error {
+	c := sw.w.c
+	tok, err := c.tokens.get(ctx, sw.seg.Scope, sw.seg.Stream, true)
+	if err != nil {
+		return err
+	}
+	ep, err := c.endpoint(ctx, sw.seg)
+	if err != nil {
+		return err
+	}
+	cn, err := c.pool.get(ctx, ep)
+	if err != nil {
+		c.forgetEndpoint(sw.seg)
+		return err
+	}
+	s := &appendSession{sw: sw, conn: cn, id: c.pool.requestID(), ready: make(chan error, 1)}
+	if err := cn.register(s.id, s, false); err != nil {
+		return err
+	}
+	if err := cn.send(&wire.SetupAppend{RequestID: s.id, WriterID: sw.id, Segment: sw.seg.Name(), Token: tok}); err != nil {
+		return err
+	}
+	select {
+	case err := <-s.ready:
+		return err
+	case <-ctx.Done():
+		cn.unregister(s.id)
+		return ctx.Err()
+	}
+}
+
+// established installs s after AppendSetup: events up to last are stored.
+func (sw *segmentWriter) established(s *appendSession, last int64) {
+	sw.mu.Lock()
+	if sw.mu.state == segOpen && !s.conn.dead() {
+		sw.w.setups.Add(1)
+		sw.mu.session = s
+		sw.mu.sent = 0
+		sw.ackLocked(last)
+	}
+	sw.mu.Unlock()
+}
+
+// acked handles DataAppended: events up to num are stored.
+func (sw *segmentWriter) acked(s *appendSession, num, offset int64) {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	if sw.mu.session != s {
+		return
+	}
+	if offset >= 0 {
+		sw.mu.offset = offset
+	}
+	sw.ackLocked(num)
+}
+
+func (sw *segmentWriter) ackLocked(num int64) {
+	q := sw.mu.queue
+	n := 0
+	for n < len(q) && q[n].num <= num {
+		n++
+	}
+	if n == 0 {
+		return
+	}
+	sw.w.flow.release(q[:n])
+	clear(q[:n])
+	sw.mu.queue = q[n:]
+	sw.mu.sent = max(0, sw.mu.sent-n)
+}
+
+// broken drops session s; run sets up a new one and resends.
+func (sw *segmentWriter) broken(s *appendSession) {
+	s.conn.unregister(s.id)
+	sw.mu.Lock()
+	if sw.mu.session == s {
+		sw.mu.session = nil
+		sw.mu.sent = 0
+	}
+	sw.mu.Unlock()
+	sw.signal()
+}
+
+// sealed stops the writer and asks the EventWriter to move its queue to the
+// successors.
+func (sw *segmentWriter) sealed(s *appendSession) {
+	s.conn.unregister(s.id)
+	sw.mu.Lock()
+	if sw.mu.state != segOpen {
+		sw.mu.Unlock()
+		return
+	}
+	sw.mu.state = segSealed
+	sw.mu.session = nil
+	sw.mu.Unlock()
+	sw.signal()
+	sw.w.segmentSealed(sw)
+}
+
+// failed stops the writer for good and fails the EventWriter.
+func (sw *segmentWriter) failed(s *appendSession, err error) {
+	s.conn.unregister(s.id)
+	sw.mu.Lock()
+	if sw.mu.state != segOpen {
+		sw.mu.Unlock()
+		return
+	}
+	sw.mu.state = segFailed
+	sw.mu.session = nil
+	q := sw.mu.queue
+	sw.mu.queue = nil
+	sw.mu.Unlock()
+	sw.signal()
+	sw.w.fail(err)
+	sw.w.flow.release(q)
+}
+
+// takeQueue returns the unacknowledged events of a sealed writer.
+func (sw *segmentWriter) takeQueue() []*pendingEvent {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	q := sw.mu.queue
+	sw.mu.queue = nil
+	return q
+}
+
+// position is the segment length last acknowledged (-1: none yet).
+func (sw *segmentWriter) position() int64 {
+	sw.mu.Lock()
+	defer sw.mu.Unlock()
+	return sw.mu.offset
+}
+
+// appendSession is one SetupAppend on one connection; every reply for it
+// carries the SetupAppend's requestId.
+type appendSession struct {
+	sw    *segmentWriter
+	conn  *conn
+	id    int64
+	ready chan error // cap 1: the outcome of the setup
+}
+
+func (s *appendSession) setupDone(err error) {
+	select {
+	case s.ready <- err:
+	default:
+	}
+}
+
+func (s *appendSession) onReply(cmd wire.Command) {
+	sw := s.sw
+	switch r := cmd.(type) {
+	case *wire.AppendSetup:
+		sw.established(s, r.LastEventNumber)
+		s.setupDone(nil)
+	case *wire.DataAppended:
+		sw.acked(s, r.EventNumber, r.CurrentSegmentWriteOffset)
+	case *wire.SegmentIsSealed:
+		sw.sealed(s)
+		s.setupDone(fmt.Errorf("%s: %w", sw.seg, errSegmentSealed))
+	case *wire.WrongHost:
+		sw.w.c.forgetEndpoint(sw.seg)
+		sw.broken(s)
+		s.setupDone(fmt.Errorf("%w: wrong host for %s", ErrConnection, sw.seg))
+	case *wire.InvalidEventNumber:
+		// Another connection of this writer got ahead (its appends landed
+		// after our setup); the server closes this connection. A new setup
+		// learns the true last event number.
+		sw.w.c.cfg.log.Warn("invalid event number; setting up again", "segment", sw.seg.Name(), "event", r.EventNumber)
+		sw.broken(s)
+		s.setupDone(fmt.Errorf("%w: invalid event number", ErrConnection))
+	case *wire.AuthTokenCheckFailed:
+		sw.w.c.tokens.invalidate(sw.seg.Scope, sw.seg.Stream)
+		err := fmt.Errorf("%w: segment store refused the token for %s", ErrAuth, sw.seg)
+		if r.ErrorCode == wire.AuthErrorTokenExpired {
+			sw.broken(s)
+		} else {
+			sw.failed(s, err)
+		}
+		s.setupDone(err)
+	case *wire.NoSuchSegment:
+		err := fmt.Errorf("write to %s: %w", sw.seg, ErrNoSuchSegment)
+		sw.failed(s, err)
+		s.setupDone(err)
+	default:
+		err := fmt.Errorf("%w: unexpected reply %v to an append on %s", ErrProtocol, cmd.Type(), sw.seg)
+		sw.failed(s, err)
+		s.setupDone(err)
+	}
+}
+
+func (s *appendSession) onClose(err error) {
+	s.sw.broken(s)
+	s.setupDone(err)
+}
