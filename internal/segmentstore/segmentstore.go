@@ -56,6 +56,9 @@ type Config struct {
 	// Metrics, if set, gets the store's collector (journal, containers,
 	// long-term storage, connections); Close unregisters it.
 	Metrics prometheus.Registerer
+	// Load measures the rates of segments with a by-rate scaling policy
+	// and reports them for auto-scaling (off without a Sink).
+	Load LoadReporting
 	// NoOrphanSweep skips the background sweep of long-term storage for
 	// objects left behind by a crash (tests that count objects).
 	NoOrphanSweep bool
@@ -145,6 +148,10 @@ func Start(ctx context.Context, cfg Config) (*Store, error) {
 	if !cfg.NoOrphanSweep {
 		st.bg.Add(1)
 		go st.sweepInBackground()
+	}
+	if cfg.Load.Sink != nil {
+		st.bg.Add(1)
+		go st.reportLoads(cfg.Load)
 	}
 	cfg.Logger.Info("segment store ready", "address", srv.Addr().String(), "containers", cfg.ContainerCount,
 		"fsync", !cfg.NoSync, "recovery", time.Since(began).Round(time.Millisecond))

@@ -155,21 +155,43 @@ func split(cfg Config, p Policy, segs []Segment, st *State, now time.Time) *Deci
 	return d
 }
 
+// merge merges cold adjacent pairs, coldest first, as many disjoint pairs
+// as the minimum allows.
 func merge(cfg Config, p Policy, segs []Segment, st *State, now time.Time) *Decision {
-	bestAt, bestRate := -1, math.Inf(1)
+	type pair struct {
+		at   int
+		rate float64
+	}
+	var cold []pair
 	for i := 0; i+1 < len(segs); i++ {
 		since, ok := st.coldSince[[2]int64{segs[i].ID, segs[i+1].ID}]
-		rate := segs[i].SlowRate + segs[i+1].SlowRate
-		if ok && now.Sub(since) >= cfg.ColdFor && rate < bestRate {
-			bestAt, bestRate = i, rate
+		if ok && now.Sub(since) >= cfg.ColdFor {
+			cold = append(cold, pair{i, segs[i].SlowRate + segs[i+1].SlowRate})
 		}
 	}
-	if bestAt < 0 {
+	slices.SortFunc(cold, func(a, b pair) int { return cmp.Compare(a.rate, b.rate) })
+	d := &Decision{}
+	var why []string
+	used := make(map[int]bool)
+	room := len(segs) - max(p.MinSegments, 1)
+	for _, c := range cold {
+		if room == 0 {
+			break
+		}
+		if used[c.at] || used[c.at+1] {
+			continue
+		}
+		used[c.at], used[c.at+1] = true, true
+		room--
+		a, b := segs[c.at], segs[c.at+1]
+		d.Seal = append(d.Seal, a.ID, b.ID)
+		d.Ranges = append(d.Ranges, [2]float64{a.Low, b.High})
+		why = append(why, fmt.Sprintf("%d and %d (%.0f %s together)", int32(a.ID), int32(b.ID), c.rate, p.Unit))
+	}
+	if len(d.Seal) == 0 {
 		return nil
 	}
-	a, b := segs[bestAt], segs[bestAt+1]
-	return &Decision{Seal: []int64{a.ID, b.ID}, Ranges: [][2]float64{{a.Low, b.High}}, Reason: fmt.Sprintf(
-		"segments %d and %d at %.0f %s together, below %.0f for %v: merge",
-		int32(a.ID), int32(b.ID), bestRate, p.Unit, cfg.MergeRatio*p.TargetRate,
-		now.Sub(st.coldSince[[2]int64{a.ID, b.ID}]).Round(time.Second))}
+	d.Reason = fmt.Sprintf("below %.0f %s for %v: merge %s", cfg.MergeRatio*p.TargetRate, p.Unit, cfg.ColdFor,
+		strings.Join(why, ", "))
+	return d
 }

@@ -68,12 +68,15 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		s.durable.setAttrs(o.attrs)
 		c.mu.durable[s.name] = s
 	case opAppend:
+		events := s.durable.attr(AttrEventCount)
 		s.durable.length = o.offset + int64(len(o.data))
 		s.durable.setAttrs(o.attrs)
 		c.mu.unflushed += int64(len(o.data))
 		if done != nil { // not replayed by recovery
 			c.stats.appends.Add(1)
 			c.stats.appendedBytes.Add(uint64(len(o.data)))
+			s.load.events += uint64(s.durable.attr(AttrEventCount) - max(events, 0))
+			s.load.bytes += uint64(len(o.data))
 		}
 		c.serveLocked(s, s.index.Append(o.data), done)
 	case opAttrs:

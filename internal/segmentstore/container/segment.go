@@ -59,6 +59,9 @@ type segment struct {
 	// prefetching: a read-ahead of this segment's next bytes from
 	// long-term storage is in flight.
 	prefetching bool
+	// load counts durable appends since the container opened, for
+	// auto-scaling (Loads).
+	load struct{ events, bytes uint64 }
 }
 
 // Info describes a segment as of its last durable operation.
