@@ -18,6 +18,7 @@ func newStandaloneCommand() *cobra.Command {
 		dataDir        string
 		inMemory       bool
 		controllerAddr string
+		restAddr       string
 		logLevel       string
 		signingKeyFile string
 		tokenTTL       time.Duration
@@ -27,7 +28,9 @@ func newStandaloneCommand() *cobra.Command {
 		Short: "Run a complete Sluice node in one process",
 		Long: `Run a complete Sluice node: an embedded single-node etcd for metadata, the
 controller (Pravega controller gRPC API) and the segment store (Pravega wire
-protocol). Point Pravega applications at tcp://<controller address>.
+protocol), with the REST admin API on --rest-listen (http://<address>/v1/,
+no authentication yet). Point Pravega applications at
+tcp://<controller address>.
 
 Data lives under --data-dir and survives restarts; --in-memory runs a
 throwaway node whose data is deleted on exit.`,
@@ -58,7 +61,7 @@ throwaway node whose data is deleted on exit.`,
 			}
 			node, err := standalone.Start(cmd.Context(), standalone.Config{
 				DataDir: dataDir, InMemory: inMemory, ControllerAddress: controllerAddr,
-				SegmentStoreAddress: ss.listen, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
+				SegmentStoreAddress: ss.listen, RESTAddress: restAddr, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
 				Storage: storage, Tiering: ss.tiering(), SigningKey: key, TokenTTL: tokenTTL,
 			})
 			if err != nil {
@@ -69,8 +72,8 @@ throwaway node whose data is deleted on exit.`,
 				mode = "in memory (data deleted on exit)"
 			}
 			_, _ = fmt.Fprintf(cmd.OutOrStdout(),
-				"sluice standalone ready: controller tcp://%s, segment store %s, %s (started in %s)\n",
-				node.ControllerAddr(), node.SegmentStoreAddr(), mode, node.StartupTime().Round(1e6))
+				"sluice standalone ready: controller tcp://%s, segment store %s, REST http://%s/v1, %s (started in %s)\n",
+				node.ControllerAddr(), node.SegmentStoreAddr(), node.RESTAddr(), mode, node.StartupTime().Round(1e6))
 			<-cmd.Context().Done()
 			logger.Info("shutting down")
 			return node.Close()
@@ -79,6 +82,9 @@ throwaway node whose data is deleted on exit.`,
 	cmd.Flags().StringVar(&dataDir, "data-dir", "./data", "directory for metadata, journal and long-term storage")
 	cmd.Flags().BoolVar(&inMemory, "in-memory", false, "throwaway node: temporary data, no fsync, deleted on exit")
 	cmd.Flags().StringVar(&controllerAddr, "controller-listen", "127.0.0.1:9090", "address of the controller's gRPC listener")
+	cmd.Flags().StringVar(&restAddr, "rest-listen", "127.0.0.1:9091", "address of the REST admin API's HTTP listener")
+	// --rest-address is the same flag under the name the REST issue used.
+	cmd.Flags().StringVar(&restAddr, "rest-address", "127.0.0.1:9091", "same as --rest-listen")
 	cmd.Flags().StringVar(&logLevel, "log-level", "info", "log level: debug, info, warn, error")
 	cmd.Flags().StringVar(&signingKeyFile, "auth-signing-key-file", "",
 		"turn on delegation tokens, signed with the key in this file (segment store and controller share it)")

@@ -12,10 +12,12 @@ import (
 	"google.golang.org/grpc/keepalive"
 
 	pb "github.com/sluicestream/sluice/api/controller"
+	"github.com/sluicestream/sluice/internal/controller/autoscale"
 	"github.com/sluicestream/sluice/internal/controller/segments"
 	"github.com/sluicestream/sluice/internal/controller/service"
 	"github.com/sluicestream/sluice/internal/controller/store"
 	"github.com/sluicestream/sluice/internal/controller/workflow"
+	"github.com/sluicestream/sluice/internal/loadreport"
 	"github.com/sluicestream/sluice/internal/metastore"
 )
 
@@ -47,13 +49,19 @@ type Config struct {
 	Logger           *slog.Logger
 	// Failpoint injects crashes into workflows (tests only; see workflow.Config).
 	Failpoint func(point string) error
+	// Autoscale tunes automatic scaling of streams with a by-rate policy;
+	// NoAutoscale turns it off.
+	Autoscale   autoscale.Config
+	NoAutoscale bool
 }
 
 // Server is a running controller.
 type Server struct {
 	ln     net.Listener
 	grpc   *grpc.Server
+	svc    *service.Service
 	engine *workflow.Engine
+	scaler *autoscale.Scaler // nil when auto-scaling is off
 	ss     *segments.Client
 	done   chan struct{}
 }
@@ -103,7 +111,10 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	gs := grpc.NewServer(grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
 		MinTime: 10 * time.Second, PermitWithoutStream: true}))
 	pb.RegisterControllerServiceServer(gs, svc)
-	s := &Server{ln: ln, grpc: gs, engine: engine, ss: ss, done: make(chan struct{})}
+	s := &Server{ln: ln, grpc: gs, svc: svc, engine: engine, ss: ss, done: make(chan struct{})}
+	if !cfg.NoAutoscale {
+		s.scaler = autoscale.NewScaler(cfg.Autoscale, engine, engine.Clock().Now, cfg.Logger.With("component", "autoscale"))
+	}
 	go func() {
 		defer close(s.done)
 		_ = gs.Serve(ln)
@@ -114,9 +125,32 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 // Addr is the gRPC listen address.
 func (s *Server) Addr() net.Addr { return s.ln.Addr() }
 
+// Service is the service that serves gRPC, for in-process front ends (the
+// REST API) that must share its validation and semantics.
+func (s *Server) Service() pb.ControllerServiceServer { return s.svc }
+
+// Workflows is the workflow engine, for reads that no gRPC call answers
+// (the REST API's scaling events read a stream's epoch history).
+func (s *Server) Workflows() *workflow.Engine { return s.engine }
+
+// LoadSink receives the segment stores' load reports for auto-scaling
+// (nil when it is off).
+func (s *Server) LoadSink() loadreport.Sink {
+	if s.scaler == nil {
+		return nil
+	}
+	return s.scaler
+}
+
+// Scaler is the auto-scaler, for its record of decisions (nil when off).
+func (s *Server) Scaler() *autoscale.Scaler { return s.scaler }
+
 // Close stops serving, stops the workflows (they resume at the next Start
 // on the same store) and closes the segment-store connections.
 func (s *Server) Close() error {
+	if s.scaler != nil {
+		s.scaler.Close()
+	}
 	s.grpc.Stop()
 	<-s.done
 	s.engine.Close()

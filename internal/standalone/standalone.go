@@ -1,6 +1,7 @@
 // Package standalone runs a whole Sluice node in one process: an embedded
-// single-node etcd for metadata, the controller and the segment store. It is
-// what `sluice standalone` and end-to-end tests start.
+// single-node etcd for metadata, the controller, the segment store and the
+// HTTP endpoints (the REST admin API). It is what `sluice standalone` and
+// end-to-end tests start.
 package standalone
 
 import (
@@ -9,13 +10,16 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/sluicestream/sluice/internal/auth/token"
 	"github.com/sluicestream/sluice/internal/controller"
+	"github.com/sluicestream/sluice/internal/controller/autoscale"
 	"github.com/sluicestream/sluice/internal/controller/service"
+	"github.com/sluicestream/sluice/internal/loadreport"
 	"github.com/sluicestream/sluice/internal/metastore"
 	"github.com/sluicestream/sluice/internal/segmentstore"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
@@ -37,6 +41,11 @@ type Config struct {
 	// SegmentStoreAddress is the wire protocol listen address
 	// (default 127.0.0.1:12345).
 	SegmentStoreAddress string
+	// RESTAddress is the HTTP listen address of the REST admin API and the
+	// node's other HTTP endpoints; `sluice standalone` passes 127.0.0.1:9091.
+	// Empty means a free port on 127.0.0.1 (see RESTAddr), not 9091: tests
+	// that predate the REST API start nodes in parallel without setting it.
+	RESTAddress string
 	// ContainerCount is the number of segment containers (default 4).
 	ContainerCount int
 	// NoSync turns off the journal's fsync (benchmarks only).
@@ -49,6 +58,12 @@ type Config struct {
 	// signed with it and the segment store accepts only those. Empty means
 	// auth off (every token accepted, tokens are "").
 	SigningKey []byte
+	// Autoscale tunes automatic scaling of streams with a by-rate policy;
+	// NoAutoscale turns it off. LoadReporting tunes the segment store's
+	// rate measurement (its Sink is the controller's scaler).
+	Autoscale     autoscale.Config
+	NoAutoscale   bool
+	LoadReporting segmentstore.LoadReporting
 	// TokenTTL is the lifetime of delegation tokens (default 600 s).
 	TokenTTL time.Duration
 	Logger   *slog.Logger
@@ -61,10 +76,12 @@ type Node struct {
 	etcd       *metastore.Embedded
 	store      *segmentstore.Store
 	controller *controller.Server
+	http       *httpServer
 	started    time.Duration
 }
 
-// Start starts etcd, the segment store and the controller, in that order.
+// Start starts etcd, the segment store, the controller and the HTTP
+// listener, in that order.
 func Start(ctx context.Context, cfg Config) (*Node, error) {
 	began := time.Now()
 	if cfg.Logger == nil {
@@ -75,6 +92,9 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	if cfg.SegmentStoreAddress == "" {
 		cfg.SegmentStoreAddress = "127.0.0.1:12345"
+	}
+	if cfg.RESTAddress == "" {
+		cfg.RESTAddress = "127.0.0.1:0"
 	}
 	if cfg.ContainerCount <= 0 {
 		cfg.ContainerCount = 4
@@ -112,10 +132,14 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		_ = n.Close()
 		return nil, fmt.Errorf("start metadata store: %w", err)
 	}
+	// Load reports reach the controller's auto-scaler once it runs.
+	loads := &loadreport.Forwarder{}
+	loadCfg := cfg.LoadReporting
+	loadCfg.Sink = loads
 	n.store, err = segmentstore.Start(ctx, segmentstore.Config{
 		DataDir: filepath.Join(n.dataDir, "segmentstore"), Address: cfg.SegmentStoreAddress,
 		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Storage: cfg.Storage, Tiering: cfg.Tiering,
-		Tokens: verifier, Logger: cfg.Logger,
+		Tokens: verifier, Logger: cfg.Logger, Load: loadCfg,
 	})
 	if err != nil {
 		_ = n.Close()
@@ -124,10 +148,20 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	n.controller, err = controller.Start(ctx, controller.Config{
 		Address: cfg.ControllerAddress, Store: n.etcd, SegmentStore: publishable(n.store.Addr()),
 		ContainerCount: cfg.ContainerCount, Tokens: tokens, InternalToken: internalToken, Logger: cfg.Logger,
+		Autoscale: cfg.Autoscale, NoAutoscale: cfg.NoAutoscale,
 	})
 	if err != nil {
 		_ = n.Close()
 		return nil, fmt.Errorf("start controller: %w", err)
+	}
+	loads.Set(n.controller.LoadSink())
+	mux, err := newHTTPMux(n.controller, cfg.Logger)
+	if err == nil {
+		n.http, err = startHTTP(cfg.RESTAddress, mux, cfg.Logger)
+	}
+	if err != nil {
+		_ = n.Close()
+		return nil, fmt.Errorf("start REST API: %w", err)
 	}
 	n.started = time.Since(began)
 	return n, nil
@@ -149,15 +183,29 @@ func (n *Node) ControllerAddr() net.Addr { return n.controller.Addr() }
 // SegmentStoreAddr is the wire protocol address.
 func (n *Node) SegmentStoreAddr() net.Addr { return n.store.Addr() }
 
+// Controller is the node's controller.
+func (n *Node) Controller() *controller.Server { return n.controller }
+
+// RESTAddr is the HTTP address of the REST API (under /v1/).
+func (n *Node) RESTAddr() net.Addr { return n.http.ln.Addr() }
+
+// HTTPMux is the mux of the HTTP listener. Handlers mounted on it after
+// Start are served at once (a ServeMux is safe for concurrent use).
+func (n *Node) HTTPMux() *http.ServeMux { return n.http.mux }
+
 // DataDir is where the node keeps its data.
 func (n *Node) DataDir() string { return n.dataDir }
 
 // StartupTime is how long Start took.
 func (n *Node) StartupTime() time.Duration { return n.started }
 
-// Close stops the controller, the segment store and etcd, in that order.
+// Close stops the HTTP listener, the controller, the segment store and
+// etcd, in that order.
 func (n *Node) Close() error {
 	var errs []error
+	if n.http != nil {
+		errs = append(errs, n.http.Close())
+	}
 	if n.controller != nil {
 		errs = append(errs, n.controller.Close())
 	}

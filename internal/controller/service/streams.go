@@ -15,20 +15,29 @@ import (
 // checkStreamExists, sealStream, deleteStream, truncateStream,
 // listStreamsInScope, listStreamsInScopeForTag (controller-api §2.5, §2.12).
 
+// MaxSegments bounds a stream's initial segment count: the stream record
+// holds every segment and must fit in one metadata store value, and the
+// segments are created one by one within a request.
+const MaxSegments = 1000
+
 // configOf converts and checks a StreamConfig.
 func configOf(c *pb.StreamConfig) (store.StreamConfig, error) {
 	sp := c.GetScalingPolicy()
 	if sp == nil {
 		return store.StreamConfig{}, invalid("scalingPolicy is required")
 	}
-	if sp.GetMinNumSegments() < 1 {
-		return store.StreamConfig{}, invalid("minNumSegments must be at least 1, got %d", sp.GetMinNumSegments())
+	if sp.GetMinNumSegments() < 1 || sp.GetMinNumSegments() > MaxSegments {
+		return store.StreamConfig{}, invalid("minNumSegments must be between 1 and %d, got %d", MaxSegments,
+			sp.GetMinNumSegments())
 	}
 	if sp.GetScaleType() < 0 || sp.GetScaleType() > 2 {
 		return store.StreamConfig{}, invalid("unknown scaleType %d", sp.GetScaleType())
 	}
 	if c.GetRolloverSizeBytes() < 0 {
 		return store.StreamConfig{}, invalid("rolloverSizeBytes must not be negative")
+	}
+	if c.GetTimestampAggregationTimeout() < 0 {
+		return store.StreamConfig{}, invalid("timestampAggregationTimeout must not be negative")
 	}
 	cfg := store.StreamConfig{ScaleType: int32(sp.GetScaleType()), TargetRate: sp.GetTargetRate(),
 		ScaleFactor: sp.GetScaleFactor(), MinSegments: sp.GetMinNumSegments(), Tags: c.GetTags().GetTag(),

@@ -1,0 +1,83 @@
+package standalone
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/sluicestream/sluice/internal/controller"
+	"github.com/sluicestream/sluice/internal/rest"
+)
+
+// The node's HTTP listener (127.0.0.1:9091 from `sluice standalone`,
+// Pravega's REST port) serves one ServeMux: the REST admin API under /v1/,
+// and the other HTTP endpoints of the node next to it.
+
+// Limits of the HTTP server: slow or idle clients must not pin goroutines.
+const (
+	httpReadHeaderTimeout = 10 * time.Second
+	httpReadTimeout       = 30 * time.Second
+	httpWriteTimeout      = 60 * time.Second // above the REST handler's own 30 s budget
+	httpIdleTimeout       = 2 * time.Minute
+	httpMaxHeaderBytes    = 64 << 10
+	httpShutdownGrace     = 5 * time.Second
+)
+
+type httpServer struct {
+	ln   net.Listener
+	srv  *http.Server
+	mux  *http.ServeMux
+	done chan struct{}
+}
+
+// newHTTPMux mounts every HTTP endpoint of the node.
+func newHTTPMux(ctl *controller.Server, logger *slog.Logger) (*http.ServeMux, error) {
+	mux := http.NewServeMux()
+	api, err := rest.New(rest.Config{Controller: ctl.Service(), History: ctl.Workflows(),
+		Logger: logger.With("component", "rest")})
+	if err != nil {
+		return nil, err
+	}
+	mux.Handle(rest.Prefix, api)
+	// "/metrics" (Prometheus) is mounted here when the metrics package lands.
+	return mux, nil
+}
+
+func startHTTP(addr string, mux *http.ServeMux, logger *slog.Logger) (*httpServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen: %w", err)
+	}
+	h := &httpServer{ln: ln, mux: mux, done: make(chan struct{}), srv: &http.Server{
+		Handler:           mux,
+		ReadHeaderTimeout: httpReadHeaderTimeout,
+		ReadTimeout:       httpReadTimeout,
+		WriteTimeout:      httpWriteTimeout,
+		IdleTimeout:       httpIdleTimeout,
+		MaxHeaderBytes:    httpMaxHeaderBytes,
+		ErrorLog:          slog.NewLogLogger(logger.With("component", "http").Handler(), slog.LevelWarn),
+	}}
+	go func() {
+		defer close(h.done)
+		if err := h.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			logger.Error("HTTP server stopped", "err", err)
+		}
+	}()
+	return h, nil
+}
+
+// Close lets requests in flight finish for a short grace, then cuts them.
+func (h *httpServer) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), httpShutdownGrace)
+	defer cancel()
+	err := h.srv.Shutdown(ctx)
+	if errors.Is(err, context.DeadlineExceeded) {
+		err = h.srv.Close()
+	}
+	<-h.done
+	return err
+}
