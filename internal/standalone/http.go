@@ -9,7 +9,10 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluicestream/sluice/internal/controller"
+	"github.com/sluicestream/sluice/internal/metrics"
 	"github.com/sluicestream/sluice/internal/rest"
 )
 
@@ -35,7 +38,7 @@ type httpServer struct {
 }
 
 // newHTTPMux mounts every HTTP endpoint of the node.
-func newHTTPMux(ctl *controller.Server, logger *slog.Logger) (*http.ServeMux, error) {
+func newHTTPMux(ctl *controller.Server, reg *prometheus.Registry, logger *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	api, err := rest.New(rest.Config{Controller: ctl.Service(), History: ctl.Workflows(),
 		Logger: logger.With("component", "rest")})
@@ -43,7 +46,7 @@ func newHTTPMux(ctl *controller.Server, logger *slog.Logger) (*http.ServeMux, er
 		return nil, err
 	}
 	mux.Handle(rest.Prefix, api)
-	// "/metrics" (Prometheus) is mounted here when the metrics package lands.
+	mux.Handle("/metrics", metrics.Handler(reg))
 	return mux, nil
 }
 

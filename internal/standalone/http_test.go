@@ -41,6 +41,13 @@ func TestHTTPListener(t *testing.T) {
 	if code, body := get("/v1/scopes/web"); code != http.StatusOK {
 		t.Fatalf("GET /v1/scopes/web: %d %s", code, body)
 	}
+	code, body := get("/metrics")
+	for _, name := range []string{"sluice_journal_commit_seconds", "sluice_lts_backpressure_waiting_appends",
+		"sluice_autoscale_splits_total", "go_goroutines"} {
+		if code != http.StatusOK || !strings.Contains(body, name) {
+			t.Fatalf("GET /metrics: %d, %s missing:\n%.2000s", code, name, body)
+		}
+	}
 	n.HTTPMux().HandleFunc("GET /extra", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "mounted") })
 	if code, body := get("/extra"); code != http.StatusOK || body != "mounted" {
 		t.Fatalf("GET /extra: %d %s", code, body)

@@ -21,6 +21,7 @@ import (
 	"github.com/sluicestream/sluice/internal/controller/service"
 	"github.com/sluicestream/sluice/internal/loadreport"
 	"github.com/sluicestream/sluice/internal/metastore"
+	"github.com/sluicestream/sluice/internal/metrics"
 	"github.com/sluicestream/sluice/internal/segmentstore"
 	"github.com/sluicestream/sluice/internal/segmentstore/container"
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
@@ -132,6 +133,8 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		_ = n.Close()
 		return nil, fmt.Errorf("start metadata store: %w", err)
 	}
+	// One registry for the node's metrics, served at /metrics.
+	reg := metrics.NewRegistry()
 	// Load reports reach the controller's auto-scaler once it runs.
 	loads := &loadreport.Forwarder{}
 	loadCfg := cfg.LoadReporting
@@ -139,7 +142,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	n.store, err = segmentstore.Start(ctx, segmentstore.Config{
 		DataDir: filepath.Join(n.dataDir, "segmentstore"), Address: cfg.SegmentStoreAddress,
 		ContainerCount: cfg.ContainerCount, NoSync: cfg.NoSync, Storage: cfg.Storage, Tiering: cfg.Tiering,
-		Tokens: verifier, Logger: cfg.Logger, Load: loadCfg,
+		Tokens: verifier, Logger: cfg.Logger, Load: loadCfg, Metrics: reg,
 	})
 	if err != nil {
 		_ = n.Close()
@@ -155,7 +158,10 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("start controller: %w", err)
 	}
 	loads.Set(n.controller.LoadSink())
-	mux, err := newHTTPMux(n.controller, cfg.Logger)
+	if sc := n.controller.Scaler(); sc != nil {
+		reg.MustRegister(sc.Collectors()...)
+	}
+	mux, err := newHTTPMux(n.controller, reg, cfg.Logger)
 	if err == nil {
 		n.http, err = startHTTP(cfg.RESTAddress, mux, cfg.Logger)
 	}

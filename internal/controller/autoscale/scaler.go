@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/sluicestream/sluice/internal/controller/store"
 	"github.com/sluicestream/sluice/internal/controller/streammodel"
 	"github.com/sluicestream/sluice/internal/loadreport"
@@ -240,4 +242,22 @@ func policyOf(c store.StreamConfig) (Policy, bool) {
 		return Policy{}, false
 	}
 	return p, p.TargetRate > 0
+}
+
+// Collectors returns the scaler's metrics: automatic splits, merges and
+// refused scales so far.
+func (s *Scaler) Collectors() []prometheus.Collector {
+	counter := func(name, help string, pick func(splits, merges, failed uint64) uint64) prometheus.Collector {
+		return prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, func() float64 {
+			return float64(pick(s.Totals()))
+		})
+	}
+	return []prometheus.Collector{
+		counter("sluice_autoscale_splits_total", "Automatic scales that split segments.",
+			func(sp, _, _ uint64) uint64 { return sp }),
+		counter("sluice_autoscale_merges_total", "Automatic scales that merged segments.",
+			func(_, m, _ uint64) uint64 { return m }),
+		counter("sluice_autoscale_refused_total", "Automatic scales the scale workflow refused.",
+			func(_, _, f uint64) uint64 { return f }),
+	}
 }
