@@ -15,10 +15,10 @@ import (
 
 // CreateKeyValueTable implements createKeyValueTable.
 func (s *Service) CreateKeyValueTable(ctx context.Context, req *pb.KeyValueTableConfig) (*pb.CreateKeyValueTableStatus, error) {
-	if req.GetPartitionCount() <= 0 || req.GetPrimaryKeyLength() <= 0 || req.GetSecondaryKeyLength() < 0 ||
-		req.GetRolloverSizeBytes() < 0 {
-		return nil, invalid("key-value table needs partitionCount > 0, primaryKeyLength > 0, "+
-			"secondaryKeyLength >= 0 and rolloverSizeBytes >= 0; got %d, %d, %d, %d", req.GetPartitionCount(),
+	if req.GetPartitionCount() <= 0 || req.GetPartitionCount() > MaxSegments || req.GetPrimaryKeyLength() <= 0 ||
+		req.GetSecondaryKeyLength() < 0 || req.GetRolloverSizeBytes() < 0 {
+		return nil, invalid("key-value table needs 0 < partitionCount <= %d, primaryKeyLength > 0, "+
+			"secondaryKeyLength >= 0 and rolloverSizeBytes >= 0; got %d, %d, %d, %d", MaxSegments, req.GetPartitionCount(),
 			req.GetPrimaryKeyLength(), req.GetSecondaryKeyLength(), req.GetRolloverSizeBytes())
 	}
 	if naming.ValidateUserName(naming.KindKVTable, req.GetKvtName()) != nil {
