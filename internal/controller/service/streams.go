@@ -33,6 +33,10 @@ func configOf(c *pb.StreamConfig) (store.StreamConfig, error) {
 	if sp.GetScaleType() < 0 || sp.GetScaleType() > 2 {
 		return store.StreamConfig{}, invalid("unknown scaleType %d", sp.GetScaleType())
 	}
+	if sp.GetScaleType() != pb.ScalingPolicy_FIXED_NUM_SEGMENTS && (sp.GetTargetRate() <= 0 || sp.GetScaleFactor() <= 0) {
+		return store.StreamConfig{}, invalid("a by-rate scaling policy needs targetRate > 0 and scaleFactor > 0, got %d and %d",
+			sp.GetTargetRate(), sp.GetScaleFactor())
+	}
 	if c.GetRolloverSizeBytes() < 0 {
 		return store.StreamConfig{}, invalid("rolloverSizeBytes must not be negative")
 	}
