@@ -46,7 +46,11 @@ type Config struct {
 	Clock workflow.Clock
 	// TxnCheckInterval is the period of the lease-expiry loop; default 1 s.
 	TxnCheckInterval time.Duration
-	Logger           *slog.Logger
+	// WatermarkInterval is the period of watermark computation; default
+	// 10 s (Pravega's controller.watermarking.frequency.seconds); negative
+	// turns the loop off.
+	WatermarkInterval time.Duration
+	Logger            *slog.Logger
 	// Failpoint injects crashes into workflows (tests only; see workflow.Config).
 	Failpoint func(point string) error
 	// Autoscale tunes automatic scaling of streams with a by-rate policy;
@@ -90,7 +94,7 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 		Token: cfg.InternalToken, Logger: cfg.Logger.With("component", "segments")})
 	engine := workflow.New(workflow.Config{Store: store.New(cfg.Store), Segments: ss, Clock: cfg.Clock,
 		Logger: cfg.Logger.With("component", "workflow"), TxnCheckInterval: cfg.TxnCheckInterval,
-		Failpoint: cfg.Failpoint})
+		WatermarkInterval: cfg.WatermarkInterval, Failpoint: cfg.Failpoint})
 	if err := engine.Start(ctx); err != nil {
 		engine.Close()
 		_ = ss.Close()

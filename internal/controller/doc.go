@@ -16,4 +16,6 @@
 //	workflow     durable, resumable workflows; transaction leases
 //	service      the gRPC service, one file per RPC family
 //	streammodel  the pure stream model (epochs, scaling, cuts)
+//	watermark    watermark records of "_MARK" streams and the pure rule
+//	             that computes them from writer marks
 package controller

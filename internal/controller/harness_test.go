@@ -24,6 +24,8 @@ type harness struct {
 	srv    *controller.Server
 	c      pb.ControllerServiceClient
 	ss     *segments.Client
+	// opts, if set, adjusts the controller's Config at every start.
+	opts func(*controller.Config)
 }
 
 func startSegmentStore(t *testing.T) string {
@@ -41,12 +43,18 @@ func startSegmentStore(t *testing.T) string {
 // ssAddr ("" starts a real one).
 func newHarness(t *testing.T, ssAddr string) *harness {
 	t.Helper()
+	return newHarnessWith(t, ssAddr, nil)
+}
+
+// newHarnessWith is newHarness with opts applied to every controller Config.
+func newHarnessWith(t *testing.T, ssAddr string, opts func(*controller.Config)) *harness {
+	t.Helper()
 	if ssAddr == "" {
 		ssAddr = startSegmentStore(t)
 	}
 	ms := metastore.NewMem(nil)
 	t.Cleanup(func() { _ = ms.Close() })
-	h := &harness{t: t, ms: ms, ssAddr: ssAddr}
+	h := &harness{t: t, ms: ms, ssAddr: ssAddr, opts: opts}
 	h.start(nil)
 	h.ss = segments.New(segments.Config{Resolver: segments.Static(ssAddr)})
 	t.Cleanup(func() { _ = h.ss.Close() })
@@ -55,8 +63,11 @@ func newHarness(t *testing.T, ssAddr string) *harness {
 
 func (h *harness) start(failpoint func(string) error) {
 	h.t.Helper()
-	srv, err := controller.Start(context.Background(), controller.Config{Address: "127.0.0.1:0", Store: h.ms,
-		SegmentStore: h.ssAddr, Failpoint: failpoint})
+	cfg := controller.Config{Address: "127.0.0.1:0", Store: h.ms, SegmentStore: h.ssAddr, Failpoint: failpoint}
+	if h.opts != nil {
+		h.opts(&cfg)
+	}
+	srv, err := controller.Start(context.Background(), cfg)
 	if err != nil {
 		h.t.Fatal(err)
 	}

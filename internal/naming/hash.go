@@ -1,6 +1,9 @@
 package naming
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Seeds are Java String.hashCode values of the names Pravega gives its hash
 // functions.
@@ -11,6 +14,9 @@ const (
 	KVTKeySeed int32 = -2020233499
 	// ContainerSeed is "SegmentToContainerMapper".hashCode().
 	ContainerSeed int32 = 1661405012
+	// AttributeSeed is "SegmentAttribute".hashCode(), the seed of the ids
+	// of the segment attributes the Java client sets.
+	AttributeSeed int32 = 817748169
 )
 
 // HashString returns the first 64-bit word of Murmur3 x64 128 over the
@@ -26,6 +32,22 @@ func HashString(s string, seed int32) int64 {
 func HashBytes(b []byte, seed int32) int64 {
 	h1, _ := murmur3Bytes(b, seed)
 	return int64(h1)
+}
+
+// NameUUID returns the UUID Pravega derives from a name (HashHelper.toUUID):
+// the 16 bytes of Guava's murmur3_128(seed).hashUnencodedChars(name), that
+// is h1 then h2 each in little-endian order, read as a big-endian UUID.
+func NameUUID(name string, seed int32) UUID {
+	h1, h2 := murmur3Chars(name, seed)
+	return UUID{MSB: bits.ReverseBytes64(h1), LSB: bits.ReverseBytes64(h2)}
+}
+
+// RevisionStreamClientMark is the id of the segment attribute in which a
+// Java RevisionedStreamClient keeps its mark (a segment offset), the
+// attribute id Pravega names "RevisionStreamClientMark":
+// 7df9a874-246c-c9d6-9397-cdd19ead68c5.
+func RevisionStreamClientMark() UUID {
+	return NameUUID("RevisionStreamClientMark", AttributeSeed)
 }
 
 // toUnitInterval maps a hash to a double in [0, 1) from its bits 12..63, as

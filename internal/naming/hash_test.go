@@ -157,3 +157,18 @@ func BenchmarkContainerOfTransaction(b *testing.B) {
 		sinkInt = ContainerOf(name, 8)
 	}
 }
+
+// TestRevisionStreamClientMark checks the attribute id against the value the
+// Java client 0.13 computes (SegmentAttribute.RevisionStreamClientMark).
+func TestRevisionStreamClientMark(t *testing.T) {
+	var h int32
+	for _, c := range "SegmentAttribute" {
+		h = 31*h + c
+	}
+	if h != AttributeSeed {
+		t.Fatalf("AttributeSeed = %d, hashCode = %d", AttributeSeed, h)
+	}
+	if got := RevisionStreamClientMark().String(); got != "7df9a874-246c-c9d6-9397-cdd19ead68c5" {
+		t.Fatalf("RevisionStreamClientMark = %s", got)
+	}
+}

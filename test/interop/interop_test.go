@@ -46,9 +46,7 @@ const (
 // exist yet; against Sluice they are left out (and named in the log),
 // against an external server (real Pravega) they run. Empty this list as
 // the features land.
-var sluiceGaps = map[string]string{
-	"WatermarkTest": "the controller records writer marks but does not yet write watermarks to _MARK streams",
-}
+var sluiceGaps = map[string]string{}
 
 func TestInterop(t *testing.T) {
 	controller := os.Getenv("SLUICE_INTEROP_EXTERNAL")

@@ -160,6 +160,17 @@ func (c *Client) get(ctx context.Context, addr string) (*conn, error) {
 // do sends the request built by build to the owner of segment and returns
 // the reply, retrying connection failures and WrongHost.
 func (c *Client) do(ctx context.Context, segment string, build func(id int64) wire.Command) (wire.Command, error) {
+	return c.exchange(ctx, segment, func(ctx context.Context, cn *conn) (wire.Command, error) {
+		id := c.nextID.Add(1)
+		return cn.roundTrip(ctx, id, build(id))
+	})
+}
+
+// exchange runs fn on a connection to the owner of segment and returns its
+// final reply, retrying connection failures and WrongHost replies with
+// backoff (each attempt may use a new connection).
+func (c *Client) exchange(ctx context.Context, segment string,
+	fn func(ctx context.Context, cn *conn) (wire.Command, error)) (wire.Command, error) {
 	if _, ok := ctx.Deadline(); !ok {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, c.cfg.CallTimeout)
@@ -178,7 +189,7 @@ func (c *Client) do(ctx context.Context, segment string, build func(id int64) wi
 			}
 			wait = min(2*wait, c.cfg.Backoff.Max)
 		}
-		reply, err := c.once(ctx, segment, build)
+		reply, err := c.once(ctx, segment, fn)
 		if err == nil {
 			if wh, ok := reply.(*wire.WrongHost); ok {
 				lastErr = fmt.Errorf("%w: %s (correct host %q)", ErrWrongHost, wh.Segment, wh.CorrectHost)
@@ -198,7 +209,8 @@ func (c *Client) do(ctx context.Context, segment string, build func(id int64) wi
 	return nil, lastErr
 }
 
-func (c *Client) once(ctx context.Context, segment string, build func(id int64) wire.Command) (wire.Command, error) {
+func (c *Client) once(ctx context.Context, segment string,
+	fn func(ctx context.Context, cn *conn) (wire.Command, error)) (wire.Command, error) {
 	addr, err := c.Endpoint(segment)
 	if err != nil {
 		return nil, fmt.Errorf("%w: resolve %s: %w", ErrConnection, segment, err)
@@ -207,8 +219,7 @@ func (c *Client) once(ctx context.Context, segment string, build func(id int64) 
 	if err != nil {
 		return nil, err
 	}
-	id := c.nextID.Add(1)
-	return cn.roundTrip(ctx, id, build(id))
+	return fn(ctx, cn)
 }
 
 // unexpected turns a reply into the error callers branch on.

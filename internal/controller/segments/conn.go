@@ -1,6 +1,7 @@
 package segments
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"net"
@@ -97,9 +98,18 @@ func (c *conn) readLoop() {
 		delete(c.mu.pending, id)
 		c.mu.Unlock()
 		if ch != nil {
-			ch <- cmd
+			ch <- detach(cmd)
 		}
 	}
+}
+
+// detach copies the byte fields of a reply, which alias the frame reader's
+// buffer, so that the caller may keep them after the next read.
+func detach(cmd wire.Command) wire.Command {
+	if r, ok := cmd.(*wire.SegmentRead); ok {
+		r.Data = bytes.Clone(r.Data)
+	}
+	return cmd
 }
 
 // fail marks the connection dead and wakes every waiting request.

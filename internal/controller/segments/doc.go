@@ -36,6 +36,20 @@
 //	UpdateSegmentPolicy                SegmentPolicyUpdated
 //	GetStreamSegmentInfo               StreamSegmentInfo
 //
+// The requests of a revisioned stream writer (revisioned.go) are reads and
+// conditional updates, so a retry either repeats a read or meets its own
+// earlier effect:
+//
+//	ReadSegment             SegmentRead (SegmentIsTruncated: ErrTruncated)
+//	GetSegmentAttribute     SegmentAttribute
+//	UpdateSegmentAttribute  SegmentAttributeUpdated (compare-and-set: a
+//	                        retry may report false for its own change)
+//	SetupAppend, then       AppendSetup; a stored event number at or above
+//	ConditionalAppend       the append's means it was made: success without
+//	                        resending. Then DataAppended (true) or
+//	                        ConditionalCheckFailed (false). Both run on one
+//	                        connection, whose writer state the server keeps.
+//
 // Any other reply is an error wrapping ErrUnexpectedReply, except
 // NoSuchSegment (ErrNoSuchSegment), TableSegmentNotEmpty (ErrTableNotEmpty),
 // OperationUnsupported (ErrUnsupported) and AuthTokenCheckFailed

@@ -7,6 +7,8 @@ var (
 	// ErrNoSuchSegment: the segment does not exist (where that is not
 	// already a success, e.g. truncate, info, merge target).
 	ErrNoSuchSegment = errors.New("segments: no such segment")
+	// ErrTruncated: a read below the segment's start offset.
+	ErrTruncated = errors.New("segments: segment truncated")
 	// ErrTableNotEmpty: DeleteTableSegment with mustBeEmpty on a non-empty table.
 	ErrTableNotEmpty = errors.New("segments: table segment not empty")
 	// ErrUnsupported: the segment store does not implement the request.

@@ -53,8 +53,9 @@ func (s *Service) UpdateSubscriberStreamCut(ctx context.Context, req *pb.Subscri
 	return &pb.UpdateSubscriberStatus{Status: st}, nil
 }
 
-// NoteTimestampFromWriter implements noteTimestampFromWriter. The marks are
-// recorded; watermarks are not computed yet.
+// NoteTimestampFromWriter implements noteTimestampFromWriter: it records the
+// writer's mark, from which the workflow engine's watermarking loop
+// computes the stream's watermarks.
 func (s *Service) NoteTimestampFromWriter(ctx context.Context, req *pb.TimestampFromWriter) (*pb.TimestampResponse, error) {
 	scope, stream, err := streamOf(req.GetPosition().GetStreamInfo())
 	if err != nil {

@@ -92,6 +92,9 @@ func WriterKey(scope, stream, writer string) string {
 // WritersPrefix lists a stream's writer marks.
 func WritersPrefix(scope, stream string) string { return writersPrefix + scope + "/" + stream + "/" }
 
+// AllWritersPrefix lists the writer marks of every stream.
+func AllWritersPrefix() string { return writersPrefix }
+
 // KVTKey is the key of a key-value table.
 func KVTKey(scope, kvt string) string { return KVTsPrefix(scope) + kvt }
 

@@ -166,6 +166,9 @@ type WriterRecord struct {
 	Position  map[int64]int64 `json:"position"`
 	// NotedAt is the controller time (unix ms) of the mark.
 	NotedAt int64 `json:"notedAt"`
+	// Shutdown is set by removeWriter; the watermarking pass drops the
+	// mark once it no longer counts (see package watermark).
+	Shutdown bool `json:"shutdown,omitempty"`
 }
 
 // KVTRecord is stored under KVTKey.

@@ -45,6 +45,24 @@
 // the txn segments and moves the record to the completed list. Leases are
 // enforced by a loop on the injected Clock (ExpireTxns).
 //
+// A commit that names a writer and a time also notes that writer's mark
+// (see Watermarks), at the parents' lengths after the merge.
+//
+// # Watermarks
+//
+// noteTimestampFromWriter records a writer's mark (time, position) under
+// store.WriterKey; removeWriter only flags it shut down. A loop on the
+// injected Clock (Config.WatermarkInterval, default 10 s as in Pravega)
+// runs ComputeWatermarks: for each stream with marks it reads the newest
+// watermark of "_MARK<stream>" (cached between passes; loaded from the
+// mark attribute on the first pass and after any surprise, so a restarted
+// controller never writes one that goes backwards), lets watermark.Next
+// decide, deletes the marks of inactive writers (revision-checked) and
+// appends the new watermark with a conditional append at the length it
+// expects, then moves the mark. A lost race with another writer of the
+// mark stream only drops the cache. Package watermark documents the rule
+// and the record format.
+//
 // Rolling transactions (spec §2.8, UNCERTAIN): instead of Java's duplicate
 // epochs, a scale does not seal its old segments while a transaction of an
 // older or equal epoch is open or committing; the new epoch is already

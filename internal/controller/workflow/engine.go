@@ -36,6 +36,13 @@ type Config struct {
 	Failpoint func(point string) error
 	// OnExpiryPass, if set, is called after each pass of the expiry loop.
 	OnExpiryPass func()
+	// WatermarkInterval is the period of the watermarking loop; default
+	// DefaultWatermarkInterval (10 s); negative: no loop (ComputeWatermarks
+	// still works).
+	WatermarkInterval time.Duration
+	// OnWatermarkPass, if set, is called after each pass of the
+	// watermarking loop.
+	OnWatermarkPass func()
 }
 
 // Engine runs the controller's workflows. Each workflow is a sequence of
@@ -49,6 +56,7 @@ type Engine struct {
 	clock Clock
 	log   *slog.Logger
 	locks keyedLocks
+	wm    *watermarker
 
 	ctx    context.Context // cancelled by Close; background work runs under it
 	cancel context.CancelFunc
@@ -66,13 +74,16 @@ func New(cfg Config) *Engine {
 	if cfg.TxnCheckInterval <= 0 {
 		cfg.TxnCheckInterval = time.Second
 	}
+	if cfg.WatermarkInterval == 0 {
+		cfg.WatermarkInterval = DefaultWatermarkInterval
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	return &Engine{cfg: cfg, st: cfg.Store, ss: cfg.Segments, clock: cfg.Clock, log: cfg.Logger,
-		ctx: ctx, cancel: cancel}
+		wm: newWatermarker(), ctx: ctx, cancel: cancel}
 }
 
 // Start creates the _system scope if needed, resumes every workflow left in
-// flight, and starts the transaction lease loop.
+// flight, and starts the transaction lease loop and the watermarking loop.
 func (e *Engine) Start(ctx context.Context) error {
 	if err := e.CreateScope(ctx, naming.SystemScope); err != nil && !errors.Is(err, ErrScopeExists) {
 		return err
@@ -82,6 +93,10 @@ func (e *Engine) Start(ctx context.Context) error {
 	}
 	e.wg.Add(1)
 	go e.expiryLoop()
+	if e.cfg.WatermarkInterval > 0 {
+		e.wg.Add(1)
+		go e.watermarkLoop()
+	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"sort"
 	"time"
 
@@ -272,16 +273,24 @@ func (e *Engine) completeTxn(ctx context.Context, scope, stream, hex string) err
 	final := store.TxnCommitted
 	switch t.State {
 	case store.TxnCommitting:
+		position := make(map[int64]int64, len(t.Segments))
 		for i, parent := range t.Segments {
 			src := txnSegmentName(scope, stream, t.Epoch, parent, id)
-			if _, err := e.ss.MergeSegmentsBatch(ctx, naming.QualifiedName(scope, stream, parent), []string{src}); err != nil {
+			lengths, err := e.ss.MergeSegmentsBatch(ctx, naming.QualifiedName(scope, stream, parent), []string{src})
+			if err != nil {
 				return fmt.Errorf("commit transaction %s: %w", hex, err)
+			}
+			if len(lengths) > 0 {
+				position[parent] = lengths[len(lengths)-1]
 			}
 			if i == 0 {
 				if err := e.fail("commit.merged"); err != nil {
 					return err
 				}
 			}
+		}
+		if err := e.noteCommitMark(ctx, scope, stream, &t, position); err != nil {
+			return fmt.Errorf("commit transaction %s: %w", hex, err)
 		}
 	case store.TxnAborting:
 		final = store.TxnAborted
@@ -302,6 +311,21 @@ func (e *Engine) completeTxn(ctx context.Context, scope, stream, hex string) err
 		return err
 	}
 	return e.pruneCompleted(ctx, scope, stream)
+}
+
+// noteCommitMark notes the writer mark of a committed transaction whose
+// commit named a writer and a time: the time, at the parents' lengths after
+// the merge (package watermark, "Transactions"). A mark that does not
+// advance the writer's is ignored.
+func (e *Engine) noteCommitMark(ctx context.Context, scope, stream string, t *store.TxnRecord, position map[int64]int64) error {
+	if t.WriterID == "" || t.CommitTime == math.MinInt64 {
+		return nil
+	}
+	err := e.NoteWriterMark(ctx, scope, stream, t.WriterID, position, t.CommitTime)
+	if errors.Is(err, ErrInvalidTime) || errors.Is(err, ErrInvalidPosition) || errors.Is(err, ErrStreamNotFound) {
+		return nil
+	}
+	return err
 }
 
 // pruneCompleted keeps the newest MaxCompletedTxns completed transactions.

@@ -339,7 +339,8 @@ func TestTxnLeaseExpiry(t *testing.T) {
 	v := newEnv(t)
 	passes := make(chan struct{}, 100)
 	e := workflow.New(workflow.Config{Store: store.New(v.ms), Segments: v.ss, Clock: v.clock,
-		TxnCheckInterval: time.Second, OnExpiryPass: func() { passes <- struct{}{} }})
+		TxnCheckInterval: time.Second, OnExpiryPass: func() { passes <- struct{}{} },
+		WatermarkInterval: -1}) // the only loop on the clock: Waiting is the expiry loop's
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -10,8 +10,8 @@ import (
 )
 
 // Subscribers (listSubscribers, updateSubscriberStreamCut) and writer marks
-// (noteTimestampFromWriter, removeWriter). Watermarks are not computed yet:
-// the marks are only recorded.
+// (noteTimestampFromWriter, removeWriter), which the watermarking loop
+// (watermarks.go) turns into watermarks.
 
 // ListSubscribers returns the subscriber names of a stream (ErrStreamNotFound).
 func (e *Engine) ListSubscribers(ctx context.Context, scope, stream string) ([]string, error) {
@@ -96,19 +96,20 @@ func (e *Engine) NoteWriterMark(ctx context.Context, scope, stream, writer strin
 	}
 }
 
-// RemoveWriter drops a writer's mark. Errors: ErrStreamNotFound,
-// ErrUnknownWriter.
+// RemoveWriter shuts a writer down, as Pravega's removeWriter does: its
+// mark stays and still counts while it is ahead of the stream's last
+// watermark; then the watermarking pass drops it. A new mark revives the
+// writer. Errors: ErrStreamNotFound, ErrUnknownWriter.
 func (e *Engine) RemoveWriter(ctx context.Context, scope, stream, writer string) error {
 	if _, err := e.GetStream(ctx, scope, stream); err != nil {
 		return err
 	}
-	key := store.WriterKey(scope, stream, writer)
-	ok, err := e.st.Exists(ctx, key)
-	if err != nil {
-		return err
-	}
-	if !ok {
+	_, err := store.Update(ctx, e.st, store.WriterKey(scope, stream, writer), func(w *store.WriterRecord) ([]metastore.Op, error) {
+		w.Shutdown = true
+		return nil, nil
+	})
+	if errors.Is(err, metastore.ErrNotFound) {
 		return ErrUnknownWriter
 	}
-	return e.st.Delete(ctx, key, metastore.Unconditional())
+	return err
 }
