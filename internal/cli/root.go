@@ -18,6 +18,7 @@ wire protocol and controller API, so existing Pravega applications work unchange
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
-	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand(), newScopeCommand(), newStreamCommand())
+	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand(), newScopeCommand(),
+		newStreamCommand(), newWriteCommand(), newReadCommand())
 	return root
 }

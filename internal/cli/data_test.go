@@ -1,0 +1,121 @@
+package cli_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/sluicestream/sluice/client"
+	"github.com/sluicestream/sluice/internal/cli"
+	"github.com/sluicestream/sluice/internal/standalone"
+)
+
+// TestWriteAndRead: events written with `sluice write` (arguments, keyed
+// lines) read back with `sluice read`, as text and JSON, with --max.
+func TestWriteAndRead(t *testing.T) {
+	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
+		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	ctl := "--controller=tcp://" + n.ControllerAddr().String()
+	out, err := run(t, "write", "demo/events", "--create", "--segments", "3", "--key", "k", "one", "two", "three", ctl)
+	if err != nil || !strings.Contains(out, "wrote 3 events to demo/events") {
+		t.Fatalf("write: %q %v", out, err)
+	}
+	out, err = run(t, "read", "demo/events", ctl)
+	if err != nil || out != "one\ntwo\nthree\n" {
+		t.Fatalf("read: %q %v (want the events in order: one routing key)", out, err)
+	}
+	out, err = run(t, "read", "demo/events", "--max", "2", "--output", "json", ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var ev struct {
+		Segment string
+		Offset  int64
+		Event   string
+	}
+	if len(lines) != 2 || json.Unmarshal([]byte(lines[1]), &ev) != nil || ev.Event != "two" ||
+		!strings.HasPrefix(ev.Segment, "demo/events/") {
+		t.Fatalf("read --max 2 --output json: %q", out)
+	}
+	out, err = run(t, "write", "demo/events", "--output", "json", "four", ctl)
+	if err != nil || !strings.Contains(out, `"events": 1`) {
+		t.Fatalf("write --output json: %q %v", out, err)
+	}
+	if _, err := run(t, "write", "demo/missing", "x", ctl); err == nil {
+		t.Fatal("write to a missing stream succeeded")
+	}
+	if _, err := run(t, "read", "demo/events", "--from", "middle", ctl); err == nil {
+		t.Fatal("--from middle accepted")
+	}
+}
+
+// TestReadFollowAcrossScale: `sluice read --follow` prints events as they
+// come, continues into the successors after a scale, and exits once the
+// stream is sealed and read.
+func TestReadFollowAcrossScale(t *testing.T) {
+	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
+		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	ctl := "--controller=tcp://" + n.ControllerAddr().String()
+	if out, err := run(t, "write", "f/s", "--create", "--key", "k", "e1", ctl); err != nil {
+		t.Fatalf("write: %q %v", out, err)
+	}
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		root := cli.NewRoot()
+		root.SetOut(pw)
+		root.SetErr(pw)
+		root.SetArgs([]string{"read", "f/s", "--follow", ctl})
+		done <- root.ExecuteContext(t.Context())
+		_ = pw.Close()
+	}()
+	lines := bufio.NewScanner(pr)
+	expect := func(want string) {
+		t.Helper()
+		if !lines.Scan() || lines.Text() != want {
+			t.Fatalf("follow printed %q (%v), want %q", lines.Text(), lines.Err(), want)
+		}
+	}
+	expect("e1")
+	if out, err := run(t, "write", "f/s", "--key", "k", "e2", ctl); err != nil {
+		t.Fatalf("write: %q %v", out, err)
+	}
+	expect("e2")
+	c, err := client.New(t.Context(), "tcp://"+n.ControllerAddr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	segs, err := c.StreamManager().CurrentSegments(t.Context(), "f", "s")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.StreamManager().Scale(t.Context(), "f", "s", []int64{segs[0].ID},
+		[]client.KeyRange{{Low: 0, High: 0.5}, {Low: 0.5, High: 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "write", "f/s", "--key", "k", "e3", ctl); err != nil {
+		t.Fatalf("write after the scale: %q %v", out, err)
+	}
+	expect("e3")
+	if out, err := run(t, "stream", "seal", "f/s", ctl); err != nil {
+		t.Fatalf("seal: %q %v", out, err)
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("follow after the seal: %v", err)
+	}
+	if lines.Scan() {
+		t.Fatalf("unexpected output %q", lines.Text())
+	}
+}
