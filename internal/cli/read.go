@@ -126,7 +126,7 @@ func runRead(ctx context.Context, cmd *cobra.Command, c *client.Client, scope, s
 	}
 	for range events { // let the reader goroutines finish
 	}
-	err := <-errc
+	err = <-errc
 	// Cancelled by --max, or a follow interrupted: a normal end.
 	stopped := errors.Is(err, context.Canceled) && (o.max > 0 && n >= o.max || o.follow)
 	if err != nil && !stopped {
