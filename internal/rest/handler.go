@@ -17,6 +17,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	pb "github.com/sluicestream/sluice/api/controller"
+	"github.com/sluicestream/sluice/internal/controller/autoscale"
 	"github.com/sluicestream/sluice/internal/controller/store"
 )
 
@@ -47,14 +48,18 @@ type Config struct {
 	// History reads epochs for scaling events (controller.Server.Workflows).
 	// Required.
 	History StreamHistory
-	Logger  *slog.Logger
+	// Decisions returns the automatic scales of a stream, whose reasons
+	// scaling events carry (nil: none).
+	Decisions func(scope, stream string) []autoscale.Event
+	Logger    *slog.Logger
 }
 
 // api holds what the endpoints need.
 type api struct {
-	ctl     pb.ControllerServiceServer
-	history StreamHistory
-	log     *slog.Logger
+	ctl       pb.ControllerServiceServer
+	history   StreamHistory
+	decisions func(scope, stream string) []autoscale.Event
+	log       *slog.Logger
 }
 
 // endpoint answers one request: a status and a body to encode as JSON (nil
@@ -69,7 +74,7 @@ func New(cfg Config) (http.Handler, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
-	a := &api{ctl: cfg.Controller, history: cfg.History, log: cfg.Logger}
+	a := &api{ctl: cfg.Controller, history: cfg.History, decisions: cfg.Decisions, log: cfg.Logger}
 	routes := []struct {
 		method, path string
 		fn           endpoint

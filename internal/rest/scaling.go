@@ -26,6 +26,10 @@ type scaleMetadata struct {
 	SegmentList []segmentJSON `json:"segmentList"`
 	Splits      int64         `json:"splits"`
 	Merges      int64         `json:"merges"`
+	// Reason says why the auto-scaler made this epoch (Sluice addition;
+	// absent for manual scales and for decisions before the controller's
+	// last start).
+	Reason string `json:"reason,omitempty"`
 }
 
 type scalingEventList struct {
@@ -60,6 +64,17 @@ func (a *api) scalingEvents(r *http.Request) (int, any, error) {
 	events, err := epochEvents(rec.Model)
 	if err != nil {
 		return 0, nil, unexpected("history of %s/%s: %v", scope, stream, err)
+	}
+	if a.decisions != nil {
+		reasons := make(map[int64]string)
+		for _, d := range a.decisions(scope, stream) {
+			if d.Err == "" {
+				reasons[d.Time.UnixMilli()] = d.Reason
+			}
+		}
+		for i := range events {
+			events[i].Reason = reasons[events[i].Timestamp]
+		}
 	}
 	return http.StatusOK, scalingEventList{ScalingEvents: window(events, from, to)}, nil
 }

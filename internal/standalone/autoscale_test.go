@@ -3,7 +3,9 @@ package standalone_test
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"slices"
 	"strconv"
@@ -161,7 +163,42 @@ func TestAutoScalingFollowsLoad(t *testing.T) {
 	if events := node.Controller().Scaler().Events(scope, stream); len(events) > 0 {
 		t.Logf("first automatic scale: %s", events[0].Reason)
 	}
+	checkScalingEventsHaveReasons(t, node, scope, stream)
 	checkEveryEventOnceInOrder(t, c, m, scope, stream, seq)
+}
+
+// checkScalingEventsHaveReasons: the REST scaling events of the stream
+// carry the auto-scaler's reasons for its splits and merges.
+func checkScalingEventsHaveReasons(t *testing.T, node *standalone.Node, scope, stream string) {
+	t.Helper()
+	url := fmt.Sprintf("http://%s/v1/scopes/%s/streams/%s/scaling-events?from=0&to=%d", node.RESTAddr(), scope, stream,
+		time.Now().Add(time.Minute).UnixMilli())
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var got struct {
+		ScalingEvents []struct {
+			Splits, Merges int64
+			Reason         string
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&got); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET scaling events: %d %v", resp.StatusCode, err)
+	}
+	var splits, merges int
+	for _, e := range got.ScalingEvents {
+		switch {
+		case e.Splits > 0 && strings.Contains(e.Reason, "split"):
+			splits++
+		case e.Merges > 0 && strings.Contains(e.Reason, "merge"):
+			merges++
+		}
+	}
+	if splits == 0 || merges == 0 {
+		t.Fatalf("scaling events without the auto-scaler's reasons: %+v", got.ScalingEvents)
+	}
 }
 
 // checkEveryEventOnceInOrder seals the stream and reads all of it: each

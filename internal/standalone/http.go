@@ -40,8 +40,11 @@ type httpServer struct {
 // newHTTPMux mounts every HTTP endpoint of the node.
 func newHTTPMux(ctl *controller.Server, reg *prometheus.Registry, logger *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
-	api, err := rest.New(rest.Config{Controller: ctl.Service(), History: ctl.Workflows(),
-		Logger: logger.With("component", "rest")})
+	rc := rest.Config{Controller: ctl.Service(), History: ctl.Workflows(), Logger: logger.With("component", "rest")}
+	if sc := ctl.Scaler(); sc != nil {
+		rc.Decisions = sc.Events
+	}
+	api, err := rest.New(rc)
 	if err != nil {
 		return nil, err
 	}
