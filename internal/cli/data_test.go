@@ -119,3 +119,61 @@ func TestReadFollowAcrossScale(t *testing.T) {
 		t.Fatalf("unexpected output %q", lines.Text())
 	}
 }
+
+// TestStreamScaleCutTruncate: manual split and merge, the scaling
+// history, printing a stream cut and truncating at it.
+func TestStreamScaleCutTruncate(t *testing.T) {
+	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
+		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	ctl := "--controller=tcp://" + n.ControllerAddr().String()
+	rest := "--rest=http://" + n.RESTAddr().String()
+	steps := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"scope", "create", "sc", ctl}, "created scope sc"},
+		{[]string{"stream", "create", "sc/auto", "--events-per-sec", "500", ctl}, "auto-scaling at 500 events/s"},
+		{[]string{"stream", "create", "sc/s", ctl}, "with 1 segments"},
+		{[]string{"write", "sc/s", "--key", "a", "old1", "old2", ctl}, "wrote 2 events"},
+		{[]string{"stream", "scale", "sc/s", "--split", "0", "--into", "3", ctl}, "3 active segments"},
+		{[]string{"stream", "scale", "sc/s", "--merge", "2,3", ctl}, "2 active segments"},
+		{[]string{"stream", "scaling", "sc/s", rest}, "splits 0  merges 1"},
+		{[]string{"stream", "scale", "sc/s", "--merge", "1,4", ctl}, "1 active segments"},
+		{[]string{"stream", "scale", "sc/s", "--merge", "1,2", ctl}, "not an active segment"},
+		{[]string{"cluster", "info", ctl, rest}, "segment stores  " + n.SegmentStoreAddr().String()},
+		{[]string{"cluster", "info", ctl, rest, "-o", "json"}, `"restHealth": "UP"`},
+		{[]string{"stream", "list", "sc", "-o", "json", ctl}, `"sc/auto"`},
+		{[]string{"stream", "info", "sc/auto", "-o", "json", ctl}, `"keyHigh": 1`},
+		{[]string{"scope", "list", "-o", "json", ctl}, `"sc"`},
+	}
+	for _, s := range steps {
+		out, err := run(t, s.args...)
+		if err != nil {
+			out += err.Error()
+		}
+		if !strings.Contains(out, s.want) {
+			t.Fatalf("sluice %s: %q (want %q)", strings.Join(s.args, " "), out, s.want)
+		}
+	}
+	cut, err := run(t, "stream", "cut", "sc/s", ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := run(t, "write", "sc/s", "--key", "a", "new", ctl); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := run(t, "stream", "truncate", "sc/s", "--cut", strings.TrimSpace(cut), ctl); err != nil ||
+		!strings.Contains(out, "truncated sc/s") {
+		t.Fatalf("truncate at %q: %q %v", cut, out, err)
+	}
+	if out, err := run(t, "read", "sc/s", ctl); err != nil || out != "new\n" {
+		t.Fatalf("read after truncation: %q %v (want only the event after the cut)", out, err)
+	}
+	if _, err := run(t, "stream", "truncate", "sc/s", "--cut", "bogus", ctl); err == nil {
+		t.Fatal("a bogus cut was accepted")
+	}
+}

@@ -15,6 +15,26 @@ func addOutputFlag(cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVarP(p, "output", "o", "table", "output format: table or json")
 }
 
+// withOutput adds --output to cmd and returns it.
+func withOutput(cmd *cobra.Command) *cobra.Command {
+	cmd.Flags().StringP("output", "o", "table", "output format: table or json")
+	return cmd
+}
+
+// renderLines prints items one per line, or as a JSON array, as the
+// command's --output says.
+func renderLines(cmd *cobra.Command, items []string) error {
+	format, _ := cmd.Flags().GetString("output")
+	return render(cmd, format, items, func(out io.Writer) error {
+		for _, it := range items {
+			if _, err := fmt.Fprintln(out, it); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // render writes v as indented JSON, or calls table for the human format.
 func render(cmd *cobra.Command, format string, v any, table func(io.Writer) error) error {
 	out := cmd.OutOrStdout()

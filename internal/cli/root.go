@@ -19,6 +19,6 @@ wire protocol and controller API, so existing Pravega applications work unchange
 		SilenceErrors: true,
 	}
 	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand(), newScopeCommand(),
-		newStreamCommand(), newWriteCommand(), newReadCommand())
+		newStreamCommand(), newWriteCommand(), newReadCommand(), newClusterCommand())
 	return root
 }

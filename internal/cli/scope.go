@@ -31,29 +31,30 @@ func newScopeCommand() *cobra.Command {
 				return fmt.Errorf("create scope %s: %s", args[0], r.Status)
 			})
 		},
-	}, &cobra.Command{
+	}, withOutput(&cobra.Command{
 		Use: "list", Short: "List scopes", Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return cf.call(cmd, func(ctx context.Context, c pb.ControllerServiceClient) error {
+			names := []string{}
+			err := cf.call(cmd, func(ctx context.Context, c pb.ControllerServiceClient) error {
 				token := &pb.ContinuationToken{}
 				for {
 					r, err := c.ListScopes(ctx, &pb.ScopesRequest{ContinuationToken: token})
 					if err != nil {
 						return err
 					}
-					for _, s := range r.Scopes {
-						if err := printf(cmd, "%s\n", s); err != nil {
-							return err
-						}
-					}
+					names = append(names, r.Scopes...)
 					if len(r.Scopes) == 0 || r.ContinuationToken == nil {
 						return nil
 					}
 					token = r.ContinuationToken
 				}
 			})
+			if err != nil {
+				return err
+			}
+			return renderLines(cmd, names)
 		},
-	}, &cobra.Command{
+	}), &cobra.Command{
 		Use: "delete SCOPE", Short: "Delete an empty scope", Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return cf.call(cmd, func(ctx context.Context, c pb.ControllerServiceClient) error {
