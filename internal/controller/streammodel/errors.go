@@ -56,6 +56,10 @@ var (
 	ErrRangesMismatch = errors.New("new key ranges do not match the sealed ranges")
 	// ErrNumbersExhausted: no segment numbers or epochs are left (FAILURE).
 	ErrNumbersExhausted = errors.New("segment numbers or epochs exhausted")
+	// ErrHistoryFull: the stream's record, which holds every epoch and
+	// segment, is as large as the metadata store allows a stream to grow
+	// (FAILURE); the stream still works, but no longer scales.
+	ErrHistoryFull = errors.New("stream history is full")
 )
 
 // ScaleError says why a scale request was refused and which status the

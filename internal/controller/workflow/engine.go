@@ -43,6 +43,11 @@ type Config struct {
 	// OnWatermarkPass, if set, is called after each pass of the
 	// watermarking loop.
 	OnWatermarkPass func()
+	// MaxScaleRecordBytes refuses scales of a stream whose record (every
+	// epoch and segment since creation) is larger than this, so that no
+	// scale can push it past the metadata store's value size limit and
+	// leave the stream unable to seal or delete (default 512 KiB).
+	MaxScaleRecordBytes int
 }
 
 // Engine runs the controller's workflows. Each workflow is a sequence of

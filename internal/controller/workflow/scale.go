@@ -1,7 +1,9 @@
 package workflow
 
 import (
+	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/sluicestream/sluice/internal/controller/store"
@@ -55,6 +57,10 @@ func (e *Engine) Scale(ctx context.Context, scope, stream string, sealed []int64
 	if rec.State != store.StreamActive {
 		return streammodel.ScalePlan{}, ErrBusy
 	}
+	if size := recordSize(rec); size > cmp.Or(e.cfg.MaxScaleRecordBytes, defaultMaxScaleRecordBytes) {
+		return streammodel.ScalePlan{}, &streammodel.ScaleError{Reason: streammodel.ErrHistoryFull,
+			Detail: fmt.Sprintf("%s/%s has %d epochs in a %d-byte record", scope, stream, rec.Model.ActiveEpoch()+1, size)}
+	}
 	plan, err := rec.Model.PlanScale(sealed, ranges, int(rec.Config.MinSegments))
 	if err != nil {
 		return streammodel.ScalePlan{}, err
@@ -64,6 +70,20 @@ func (e *Engine) Scale(ctx context.Context, scope, stream string, sealed []int64
 	}
 	e.kickStream(scope, stream)
 	return plan, nil
+}
+
+// defaultMaxScaleRecordBytes leaves the largest stream record a third of
+// etcd's default 1.5 MiB request limit, so the steps of the last scale
+// and of a seal or delete still fit.
+const defaultMaxScaleRecordBytes = 512 << 10
+
+// recordSize is the encoded size of a stream record.
+func recordSize(rec *store.StreamRecord) int {
+	b, err := json.Marshal(rec)
+	if err != nil {
+		return 0
+	}
+	return len(b)
 }
 
 func (e *Engine) startScale(ctx context.Context, scope, stream string, plan streammodel.ScalePlan, ts int64) error {

@@ -451,3 +451,46 @@ func TestUpdateResetsSegmentCount(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestScaleRefusedWhenHistoryIsFull: once a stream's record reaches the
+// limit, scales are refused (FAILURE) but the stream can still be sealed
+// and deleted.
+func TestScaleRefusedWhenHistoryIsFull(t *testing.T) {
+	v := newEnv(t)
+	e := workflow.New(workflow.Config{Store: store.New(v.ms), Segments: v.ss, Clock: v.clock,
+		TxnCheckInterval: time.Second, MaxScaleRecordBytes: 2 << 10})
+	if err := e.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	ctx := context.Background()
+	mustCreate(t, e, "sc", "st", 1)
+	active := int64(0)
+	for i := 0; ; i++ {
+		plan, err := e.Scale(ctx, "sc", "st", []int64{active}, []streammodel.KeyRange{{Low: 0, High: 1}}, 0)
+		if errors.Is(err, streammodel.ErrHistoryFull) {
+			if streammodel.IsPreconditionFailed(err) || i == 0 {
+				t.Fatalf("after %d scales: %v", i, err)
+			}
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "scale", func() bool {
+			st, _ := e.CheckScale(ctx, "sc", "st", plan.Epoch)
+			return st == workflow.ScaleSuccess
+		})
+		active = plan.NewSegments[0].ID
+	}
+	if err := e.SealStream(ctx, "sc", "st"); err != nil {
+		t.Fatalf("seal a stream whose history is full: %v", err)
+	}
+	waitFor(t, "seal", func() bool {
+		rec, err := e.GetStream(ctx, "sc", "st")
+		return err == nil && rec.State == store.StreamSealed
+	})
+	if err := e.DeleteStream(ctx, "sc", "st"); err != nil {
+		t.Fatalf("delete a stream whose history is full: %v", err)
+	}
+}
