@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 
+	pb "github.com/sluicestream/sluice/api/controller"
 	"github.com/sluicestream/sluice/internal/wire"
 )
 
@@ -25,6 +26,7 @@ type Client struct {
 		closed    bool
 		endpoints map[string]string // segment name → host:port
 		writers   map[*EventWriter]struct{}
+		stoppers  map[stopper]struct{} // readers, transactions
 	}
 }
 
@@ -54,6 +56,7 @@ func New(ctx context.Context, controllerURI string, opts ...Option) (*Client, er
 	c := &Client{cfg: cfg, ctl: ctl, pool: newPool(cfg.tls, cfg.dialTimeout, cfg.log), tokens: newTokens(ctl)}
 	c.mu.endpoints = make(map[string]string)
 	c.mu.writers = make(map[*EventWriter]struct{})
+	c.mu.stoppers = make(map[stopper]struct{})
 	return c, nil
 }
 
@@ -68,7 +71,12 @@ func (c *Client) Close() error {
 	c.mu.closed = true
 	writers := c.mu.writers
 	c.mu.writers = nil
+	stoppers := c.mu.stoppers
+	c.mu.stoppers = nil
 	c.mu.Unlock()
+	for s := range stoppers {
+		s.stop()
+	}
 	// Close the connections first: a writer blocked in a socket write
 	// then returns, and none can dial again.
 	c.pool.close()
@@ -89,6 +97,25 @@ func (c *Client) addWriter(w *EventWriter) error {
 	}
 	c.mu.writers[w] = struct{}{}
 	return nil
+}
+
+// stopper is something with goroutines the Client stops on Close.
+type stopper interface{ stop() }
+
+func (c *Client) addCloser(s stopper) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mu.closed {
+		return ErrClosed
+	}
+	c.mu.stoppers[s] = struct{}{}
+	return nil
+}
+
+func (c *Client) removeCloser(s stopper) {
+	c.mu.Lock()
+	delete(c.mu.stoppers, s)
+	c.mu.Unlock()
 }
 
 func (c *Client) removeWriter(w *EventWriter) {
@@ -133,6 +160,12 @@ const segmentRequestAttempts = 5
 // idempotent requests. build gets the requestId and token to put in the
 // request.
 func (c *Client) segmentRequest(ctx context.Context, seg Segment, build func(id int64, token string) wire.Command) (wire.Command, error) {
+	return c.segmentRequestOp(ctx, seg, pb.StreamInfo_READ, build)
+}
+
+// segmentRequestOp is segmentRequest with a token for access operation op.
+func (c *Client) segmentRequestOp(ctx context.Context, seg Segment, op pb.StreamInfo_AccessOperation,
+	build func(id int64, token string) wire.Command) (wire.Command, error) {
 	var lastErr error
 	for attempt := range segmentRequestAttempts {
 		if attempt > 0 {
@@ -140,7 +173,7 @@ func (c *Client) segmentRequest(ctx context.Context, seg Segment, build func(id 
 				return nil, errors.Join(lastErr, err)
 			}
 		}
-		tok, err := c.tokens.get(ctx, seg.Scope, seg.Stream, false)
+		tok, err := c.tokens.getOp(ctx, seg.Scope, seg.Stream, op)
 		if err != nil {
 			return nil, err
 		}

@@ -158,11 +158,7 @@ func (c *controller) endpoint(ctx context.Context, seg Segment) (string, error) 
 }
 
 // delegationToken asks for a token for the stream's segments.
-func (c *controller) delegationToken(ctx context.Context, scope, stream string, write bool) (string, error) {
-	op := pb.StreamInfo_READ
-	if write {
-		op = pb.StreamInfo_WRITE
-	}
+func (c *controller) delegationToken(ctx context.Context, scope, stream string, op pb.StreamInfo_AccessOperation) (string, error) {
 	r, err := call(ctx, c, "getDelegationToken", ErrStreamNotFound, func(ctx context.Context) (*pb.DelegationToken, error) {
 		return c.rpc.GetDelegationToken(ctx, &pb.StreamInfo{Scope: scope, Stream: stream, AccessOperation: op})
 	})

@@ -3,9 +3,10 @@
 // Pravega wire protocol, so it also works against a Pravega 0.13 cluster.
 //
 // Phase 1 (issue #8) covers the client, the stream manager, the event
-// writer and a low-level reader API. Reader groups, transactions, key-value
-// tables, byte streams and the state synchronizer come later; the layers
-// below are shaped for them (see Architecture).
+// writer and a low-level reader API; phase 2 adds reader groups (with
+// checkpoints, stream cuts, unread bytes and offline readers) and
+// transactions. Key-value tables, byte streams and the state synchronizer
+// come later; the layers below are shaped for them (see Architecture).
 //
 // # Using it
 //
@@ -14,6 +15,9 @@
 //	w, _ := c.NewEventWriter(ctx, scope, stream, client.WriterConfig{})
 //	w.Write(ctx, routingKey, event)                        // queued; Flush/Close wait for acks
 //	c.ReadBetween(ctx, fromCut, toCut, fn)                 // batch read; NewSegmentReader for one segment
+//	g, _ := c.CreateReaderGroup(ctx, scope, "group", client.ReaderGroupConfig{Streams: ...})
+//	r, _ := g.NewReader(ctx, "reader-1"); ev, _ := r.ReadNext(ctx)  // events or checkpoint markers
+//	txn, _ := c.BeginTxn(ctx, scope, stream, client.TxnConfig{}); txn.Write(...); txn.Commit(ctx)
 //
 // Every blocking call takes a context. Errors wrap sentinels (ErrStreamNotFound,
 // ErrStreamSealed, ErrScopeNotEmpty, ...) and say what was being done; gRPC
@@ -46,6 +50,14 @@
 //	manager.go, streams.go  the StreamManager.
 //	writer.go, segwriter.go, router.go, flow.go  the event writer (below).
 //	reader.go, batch.go     the low-level reader API (below).
+//	table.go      table-segment commands (create, conditional update/remove, read, iterate).
+//	tablesync.go  the Rust client's table synchronizer: a two-level map in a table segment
+//	              with optimistic, versioned updates.
+//	cbor.go       the CBOR subset serde_cbor writes; rgformat.go the reader-group values in it.
+//	rgstate.go    reader-group state transitions (pure functions over the synchronizer's map).
+//	readergroup.go, checkpoint.go  ReaderGroup: create/open/update/delete, cuts, unread bytes,
+//	              offline readers, checkpoints. groupreader.go  Reader.
+//	txn.go        transactions (writers on "#transaction." segments, lease pings).
 //
 // Later phases plug in at the same seams: a table-segment client (key-value tables,
 // Rust-style reader-group state) is segmentRequest with table commands; conditional
@@ -93,6 +105,99 @@
 // waits at the tail of an open segment (the segment store parks the read) and returns
 // io.EOF at the end of a sealed one. SlicesBetween lists the segment slices between two
 // cuts (getSegmentsBetween) in creation order; ReadBetween reads them all.
+//
+// # Reader groups
+//
+// A group's state is shared through a table segment in the Rust client
+// 0.3.7's format (the Python client 0.3.8 is a binding of it), so Go readers
+// and Python/Rust readers can be members of one group; TestRustStateGolden
+// pins bytes written by Python 0.3.8, TestReaderGroupPythonInterop runs
+// both clients on one group. Facts from pravega-client-rust v0.3.7
+// (src/sync/synchronizer.rs, src/sync/table.rs, src/event/reader_group*.rs):
+//
+//   - Table segment: "<scope>/<group>_kvtable/0.#epoch.0", a hash table
+//     (CreateTableSegment, key length 0); tokens for stream "<group>_kvtable"
+//     with access UNSPECIFIED. Delete = DeleteTableSegment. The Rust client
+//     never calls the controller's reader-group RPCs; this client also
+//     registers groups it creates there (createReaderGroup; updateReaderGroup,
+//     deleteReaderGroup), which Rust ignores.
+//
+//   - Keys are CBOR text strings: an entry "NN<outer>/<inner>" and, per outer
+//     map, a version key "NN<outer>" (NN = the outer name's byte length, two
+//     decimal digits).
+//
+//   - Values are CBOR maps {"type_id": text, "data": array of uint 0..255}:
+//     Rust's Value{type_id: String, data: Vec<u8>} through serde_cbor 0.11
+//     (serde writes Vec<u8> as an array, not a byte string); data is itself
+//     serde_cbor of the typed value. Version keys hold {"blob", [0]}.
+//
+// The outer maps, their inner keys and values (type_id: data):
+//
+//	config / "default"               ReaderGroupConfigVersioned: {"V1": {
+//	                                     "group_refresh_time_millis": uint,
+//	                                     "starting_stream_cuts": {ScopedStream: StreamCutVersioned},
+//	                                     "ending_stream_cuts": {}}}
+//	assigned_segments / <reader>     HashMap<ScopedSegment, Offset>: {ScopedSegment: Offset}
+//	unassigned_segments / <segment>  Offset: {"read": int}
+//	future_segments / <segment>      HashSet<i64>: [Segment, ...] (predecessors not yet read)
+//	distance_to_tail / <reader>      u64: uint (Rust writes u64::MAX; unused)
+//	checkpoints / <name>             Checkpoint (Sluice only): {"pending": [text, ...],
+//	                                     "positions": {ScopedSegment: int}}
+//
+//	StreamCutVersioned  "Unbounded" | "Tail" | {"V1": {"stream": ScopedStream,
+//	                        "positions": {ScopedSegment: int}}}
+//	Scope, Stream       {"name": text}
+//	ScopedStream        {"scope": Scope, "stream": Stream}
+//	Segment             {"number": int (full id, epoch<<32 | number), "tx_id": null}
+//	ScopedSegment       {"scope": Scope, "stream": Stream, "segment": Segment}
+//
+// <segment> is the qualified name "<scope>/<stream>/<n>.#epoch.<e>".
+// Integers use the shortest CBOR head, lengths are definite, map order is
+// free.
+//
+//   - Updates: one UpdateTableEntries (table offset -1) with every changed
+//     entry conditional on the version last read (-1: must not exist), plus
+//     the version key of every changed map, also conditional, so concurrent
+//     changes to a map conflict; TableKeyBadVersion/TableKeyDoesNotExist →
+//     re-read and run the change again. Removal = a {"tombstone", serde_cbor
+//     of an empty struct (0xa0)} value in the batch; Rust then removes it
+//     with a conditional RemoveTableKeys, this client leaves it. Rust
+//     re-reads with ReadTableEntriesDelta, which does not report removed
+//     keys, so a Rust reader that missed a tombstone keeps the removed value
+//     (and retries a conflicting change without bound); this client reads
+//     all entries (ReadTableEntries) and keeps its tombstones so that Rust
+//     readers see them.
+//
+//   - Transitions as Rust's: a new reader gets an empty assigned map; every
+//     reader aims at ceil(segments / readers) and acquires from the
+//     unassigned map or releases one segment at its position; a segment read
+//     to its end leaves its reader, its successors enter future_segments with
+//     their predecessors (getSegmentsImmediatelyFollowing) and become
+//     unassigned at offset 0 when the last predecessor is done; a reader
+//     going offline puts its segments back unassigned.
+//
+// Positions are the offset after the last event ReadNext returned,
+// reported every RefreshInterval and on Close; ReaderOffline takes the
+// positions the application last processed. StreamCuts gives
+// assigned/unassigned offsets per stream, waiting successors at -1.
+// Checkpoints (a Sluice extension; Rust readers ignore the map, so a
+// checkpoint completes only when they leave): InitiateCheckpoint records
+// the online readers and the unassigned segments; each reader, at its next
+// refresh, returns a marker and records its positions; it may not acquire,
+// release or complete a segment while a checkpoint waits for it, so the
+// positions form a consistent cut.
+//
+// # Transactions
+//
+// BeginTxn: createTransaction(lease) gives the id and the epoch's segments
+// with ids (number, txn epoch); an EventWriter in transaction mode routes
+// events among those ranges as Write does and appends to
+// "<qualified name>#transaction.<msb %016x><lsb %016x>". A goroutine pings
+// every lease/sqrt(lease in s) (Java's and Rust's interval). Commit
+// flushes, stops pinging and calls commitTransaction (writer id, timestamp
+// Long.MIN_VALUE); the merge is asynchronous, Wait polls
+// checkTransactionState until COMMITTED or ABORTED. A transaction segment
+// sealed under a writer (committed or aborted) fails it with ErrTxnNotOpen.
 //
 // # Facts settled about client behaviour
 //

@@ -42,6 +42,19 @@ var (
 	ErrSegmentTruncated = errors.New("sluice: segment truncated")
 	// ErrEventTooLarge: an event exceeds MaxEventSize.
 	ErrEventTooLarge = errors.New("sluice: event too large")
+	// ErrReaderGroupNotFound: the reader group does not exist.
+	ErrReaderGroupNotFound = errors.New("sluice: reader group not found")
+	// ErrReaderExists: a reader with this id is already online in the group.
+	ErrReaderExists = errors.New("sluice: reader already online")
+	// ErrReaderOffline: the reader is not (or no longer) in the group; another
+	// process may have declared it offline.
+	ErrReaderOffline = errors.New("sluice: reader offline")
+	// ErrCheckpointExists: a checkpoint of that name was already initiated.
+	ErrCheckpointExists = errors.New("sluice: checkpoint already exists")
+	// ErrCheckpointNotFound: no checkpoint of that name exists.
+	ErrCheckpointNotFound = errors.New("sluice: checkpoint not found")
+	// ErrTxnNotOpen: the transaction is committed, aborted or unknown.
+	ErrTxnNotOpen = errors.New("sluice: transaction not open")
 	// ErrProtocol: the server sent something this client does not expect.
 	ErrProtocol = errors.New("sluice: protocol error")
 )

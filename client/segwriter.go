@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sluicestream/sluice/internal/naming"
 	"github.com/sluicestream/sluice/internal/wire"
 )
 
@@ -24,6 +25,7 @@ import (
 type segmentWriter struct {
 	w    *EventWriter
 	seg  Segment
+	name string        // the segment appended to: seg's, or its transaction segment's
 	id   wire.UUID     // writer id on the wire: one per segment writer, as in Java
 	wake chan struct{} // cap 1: there is work for run
 	done chan struct{} // closed when run has returned
@@ -56,7 +58,10 @@ type pendingEvent struct {
 }
 
 func newSegmentWriter(w *EventWriter, seg Segment) *segmentWriter {
-	sw := &segmentWriter{w: w, seg: seg, id: randomUUID(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	sw := &segmentWriter{w: w, seg: seg, name: seg.Name(), id: randomUUID(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	if w.txn != nil {
+		sw.name = naming.TransactionName(sw.name, *w.txn)
+	}
 	sw.mu.nextNum = 1
 	sw.mu.offset = -1
 	return sw
@@ -174,7 +179,7 @@ func (sw *segmentWriter) setup(ctx context.Context) error {
 	if err := cn.register(s.id, s, false); err != nil {
 		return err
 	}
-	if err := cn.send(&wire.SetupAppend{RequestID: s.id, WriterID: sw.id, Segment: sw.seg.Name(), Token: tok}); err != nil {
+	if err := cn.send(&wire.SetupAppend{RequestID: s.id, WriterID: sw.id, Segment: sw.name, Token: tok}); err != nil {
 		return err
 	}
 	select {

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	pb "github.com/sluicestream/sluice/api/controller"
 )
 
 // tokens caches delegation tokens per stream and access mode. The segment
@@ -23,7 +25,7 @@ type tokens struct {
 
 type tokenKey struct {
 	scope, stream string
-	write         bool
+	op            pb.StreamInfo_AccessOperation
 }
 
 type tokenEntry struct {
@@ -36,14 +38,25 @@ func newTokens(ctl *controller) *tokens {
 }
 
 func (t *tokens) get(ctx context.Context, scope, stream string, write bool) (string, error) {
-	k := tokenKey{scope, stream, write}
+	op := pb.StreamInfo_READ
+	if write {
+		op = pb.StreamInfo_WRITE
+	}
+	return t.getOp(ctx, scope, stream, op)
+}
+
+// getOp returns a token for the access operation op: READ and WRITE for
+// stream data, UNSPECIFIED (READ_UPDATE, as the Rust client asks) for the
+// table segments of reader groups.
+func (t *tokens) getOp(ctx context.Context, scope, stream string, op pb.StreamInfo_AccessOperation) (string, error) {
+	k := tokenKey{scope, stream, op}
 	t.mu.Lock()
 	e, ok := t.m[k]
 	t.mu.Unlock()
 	if ok && (e.refresh.IsZero() || time.Now().Before(e.refresh)) {
 		return e.token, nil
 	}
-	tok, err := t.ctl.delegationToken(ctx, scope, stream, write)
+	tok, err := t.ctl.delegationToken(ctx, scope, stream, op)
 	if err != nil {
 		return "", err
 	}
@@ -61,8 +74,11 @@ func (t *tokens) get(ctx context.Context, scope, stream string, write bool) (str
 func (t *tokens) invalidate(scope, stream string) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	delete(t.m, tokenKey{scope, stream, false})
-	delete(t.m, tokenKey{scope, stream, true})
+	for k := range t.m {
+		if k.scope == scope && k.stream == stream {
+			delete(t.m, k)
+		}
+	}
 }
 
 var expClaim = regexp.MustCompile(`"exp":\s?(\d+)`)

@@ -41,6 +41,7 @@ type EventWriter struct {
 	scope  string
 	stream string
 	cfg    WriterConfig
+	txn    *naming.UUID // set: a transaction's writer
 	flow   *flow
 	setups atomic.Int64    // append sessions set up, for tests
 	ctx    context.Context // lifetime of the goroutines
@@ -63,6 +64,16 @@ type EventWriter struct {
 // NewEventWriter returns a writer for scope/stream (ErrStreamNotFound if it
 // does not exist). Close it when done.
 func (c *Client) NewEventWriter(ctx context.Context, scope, stream string, cfg WriterConfig) (*EventWriter, error) {
+	segs, err := c.ctl.currentSegments(ctx, scope, stream)
+	if err != nil {
+		return nil, fmt.Errorf("new writer for %s/%s: %w", scope, stream, err)
+	}
+	return c.newEventWriter(scope, stream, cfg, segs, nil)
+}
+
+// newEventWriter starts a writer over segs; with txn set it writes to the
+// transaction's segments of segs instead.
+func (c *Client) newEventWriter(scope, stream string, cfg WriterConfig, segs []SegmentRange, txn *naming.UUID) (*EventWriter, error) {
 	if cfg.WriterID == "" {
 		cfg.WriterID = randomUUID().String()
 	}
@@ -72,11 +83,7 @@ func (c *Client) NewEventWriter(ctx context.Context, scope, stream string, cfg W
 	if cfg.MaxBlockSize <= 0 {
 		cfg.MaxBlockSize = 2*256<<10 - 1024
 	}
-	segs, err := c.ctl.currentSegments(ctx, scope, stream)
-	if err != nil {
-		return nil, fmt.Errorf("new writer for %s/%s: %w", scope, stream, err)
-	}
-	w := &EventWriter{c: c, scope: scope, stream: stream, cfg: cfg,
+	w := &EventWriter{c: c, scope: scope, stream: stream, cfg: cfg, txn: txn,
 		flow: newFlow(cfg.MaxInFlightBytes), sealedWake: make(chan struct{}, 1), writers: make(map[int64]*segmentWriter)}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	if err := c.addWriter(w); err != nil {
@@ -227,6 +234,15 @@ func (w *EventWriter) handleSeals() {
 // holding its seal lock).
 func (w *EventWriter) replaceSealed(sw *segmentWriter) {
 	<-sw.done // its goroutine saw the seal; it sends nothing more
+	if w.txn != nil {
+		// A transaction segment is sealed by its commit or abort.
+		w.routeMu.Lock()
+		events := sw.takeQueue()
+		w.routeMu.Unlock()
+		w.fail(fmt.Errorf("write to transaction %s: %w", w.txn, ErrTxnNotOpen))
+		w.flow.release(events)
+		return
+	}
 	succ, err := w.c.ctl.successors(w.ctx, sw.seg)
 	w.routeMu.Lock()
 	defer w.routeMu.Unlock()
