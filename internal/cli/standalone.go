@@ -22,6 +22,7 @@ func newStandaloneCommand() *cobra.Command {
 		logLevel       string
 		signingKeyFile string
 		tokenTTL       time.Duration
+		scaling        autoscaleFlags
 	)
 	cmd := &cobra.Command{
 		Use:   "standalone",
@@ -63,6 +64,7 @@ throwaway node whose data is deleted on exit.`,
 				DataDir: dataDir, InMemory: inMemory, ControllerAddress: controllerAddr,
 				SegmentStoreAddress: ss.listen, RESTAddress: restAddr, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
 				Storage: storage, Tiering: ss.tiering(), SigningKey: key, TokenTTL: tokenTTL,
+				Autoscale: scaling.cfg, NoAutoscale: scaling.off, LoadReporting: scaling.load,
 			})
 			if err != nil {
 				return err
@@ -90,5 +92,6 @@ throwaway node whose data is deleted on exit.`,
 		"turn on delegation tokens, signed with the key in this file (segment store and controller share it)")
 	cmd.Flags().DurationVar(&tokenTTL, "token-ttl", 10*time.Minute, "lifetime of delegation tokens")
 	ss.register(cmd)
+	scaling.register(cmd)
 	return cmd
 }

@@ -162,6 +162,13 @@ func startStandalone(t *testing.T) string {
 		"--segmentstore-listen", fmt.Sprintf("127.0.0.1:%d", ssPort)}
 	// The REST listener comes later than the rest of standalone; pass its port once the flag exists, so that
 	// the default 9091 never collides with another server.
+	// Auto-scaling reacts in seconds here (AutoScaleTest): short windows
+	// and cooldowns instead of the production defaults.
+	if strings.Contains(help, "--autoscale-hot-for") {
+		args = append(args, "--autoscale-hot-for", "2s", "--autoscale-cooldown", "3s", "--autoscale-cold-for", "3s",
+			"--autoscale-merge-cooldown", "5s", "--load-fast-window", "2s", "--load-slow-window", "4s",
+			"--load-report-interval", "250ms")
+	}
 	if strings.Contains(help, "--rest-listen") {
 		args = append(args, "--rest-listen", fmt.Sprintf("127.0.0.1:%d", restPort))
 	} else {
