@@ -1,15 +1,14 @@
 package standalone_test
 
 import (
-	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"os"
-	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -201,58 +200,79 @@ func checkScalingEventsHaveReasons(t *testing.T, node *standalone.Node, scope, s
 	}
 }
 
-// checkEveryEventOnceInOrder seals the stream and reads all of it: each
-// key's events appear exactly once, and ordered by segment creation they
-// are in the order written.
+// checkEveryEventOnceInOrder seals the stream and reads all of it with a
+// reader group of two readers: each key's events arrive exactly once and
+// in the order written, across all the segments the scales made.
 func checkEveryEventOnceInOrder(t *testing.T, c *client.Client, m *client.StreamManager, scope, stream string, seq []int) {
 	t.Helper()
-	ctx := t.Context()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
 	if err := m.SealStream(ctx, scope, stream); err != nil {
 		t.Fatal(err)
 	}
-	head, err := c.HeadCut(ctx, scope, stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	type seen struct {
-		segment int64
-		seq     int
-	}
-	got := make(map[int][]seen)
-	tail, err := c.TailCut(ctx, scope, stream)
-	if err != nil {
-		t.Fatal(err)
-	}
-	segments := map[int64]bool{}
-	err = c.ReadBetween(ctx, head, tail, func(seg client.Segment, event []byte) error {
-		k, s, ok := strings.Cut(string(event), ":")
-		key, err1 := strconv.Atoi(k)
-		n, err2 := strconv.Atoi(s)
-		if !ok || err1 != nil || err2 != nil {
-			return fmt.Errorf("bad event %q", event)
-		}
-		segments[seg.ID] = true
-		got[key] = append(got[key], seen{seg.ID, n})
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	total := 0
+	for _, n := range seq {
+		total += n
+	}
+	g, err := c.CreateReaderGroup(ctx, scope, "check", client.ReaderGroupConfig{
+		Streams: []client.GroupStream{{Scope: scope, Stream: stream}}, RefreshInterval: 500 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu       sync.Mutex
+		got      = make(map[int][]int) // key → sequence numbers in the order read
+		read     int
+		segments = map[int64]bool{}
+	)
+	readCtx, stop := context.WithCancel(ctx)
+	defer stop()
+	var wg sync.WaitGroup
+	for i := range 2 {
+		r, err := g.NewReader(ctx, fmt.Sprintf("reader-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { _ = r.Close(ctx) }()
+			for {
+				ev, err := r.ReadNext(readCtx)
+				if err != nil {
+					return
+				}
+				if ev.Event == nil {
+					continue // a checkpoint
+				}
+				k, s, _ := strings.Cut(string(ev.Event), ":")
+				key, _ := strconv.Atoi(k)
+				n, _ := strconv.Atoi(s)
+				mu.Lock()
+				got[key] = append(got[key], n)
+				segments[ev.Segment.ID] = true
+				if read++; read == total {
+					stop()
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if read != total {
+		t.Fatalf("the reader group read %d of %d events", read, total)
+	}
 	for key, want := range seq {
 		evs := got[key]
-		// Segment ids grow with creation (epoch in the high bits); a key
-		// is in one segment per epoch, so creation order is its order.
-		slices.SortStableFunc(evs, func(a, b seen) int { return cmp.Compare(a.segment>>32, b.segment>>32) })
 		if len(evs) != want {
 			t.Fatalf("key %d: %d events read, %d written", key, len(evs), want)
 		}
-		for i, e := range evs {
-			if e.seq != i+1 {
-				t.Fatalf("key %d: event %d is seq %d (segment %d): lost, duplicated or out of order", key, i, e.seq, e.segment)
+		for i, n := range evs {
+			if n != i+1 {
+				t.Fatalf("key %d: event %d is seq %d: lost, duplicated or out of order", key, i, n)
 			}
 		}
-		total += want
 	}
-	t.Logf("%d events over %d keys read back exactly once and in order, from %d segments", total, len(seq), len(segments))
+	t.Logf("%d events over %d keys read by a reader group of two exactly once and in order, from %d segments",
+		total, len(seq), len(segments))
 }
