@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bufio"
 	"encoding/json"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -175,5 +176,69 @@ func TestStreamScaleCutTruncate(t *testing.T) {
 	}
 	if _, err := run(t, "stream", "truncate", "sc/s", "--cut", "bogus", ctl); err == nil {
 		t.Fatal("a bogus cut was accepted")
+	}
+}
+
+// TestReaderGroupCommands: two `sluice rg read` runs on one group read
+// every event exactly once between them; info and list show the group.
+func TestReaderGroupCommands(t *testing.T) {
+	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
+		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	ctl := "--controller=tcp://" + n.ControllerAddr().String()
+	rest := "--rest=http://" + n.RESTAddr().String()
+	steps := [][]string{
+		{"stream", "create", "g/events", "--segments", "3", ctl},
+	}
+	if _, err := run(t, "scope", "create", "g", ctl); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range steps {
+		if out, err := run(t, s...); err != nil {
+			t.Fatalf("%v: %q %v", s, out, err)
+		}
+	}
+	events := make([]string, 0, 100)
+	for i := range 100 {
+		events = append(events, fmt.Sprintf("ev-%03d", i))
+	}
+	if out, err := run(t, append([]string{"write", "g/events", ctl}, events...)...); err != nil {
+		t.Fatalf("write: %q %v", out, err)
+	}
+	if out, err := run(t, "rg", "create", "g/workers", "--stream", "g/events", ctl); err != nil ||
+		!strings.Contains(out, "created reader group g/workers") {
+		t.Fatalf("rg create: %q %v", out, err)
+	}
+	first, err := run(t, "rg", "read", "g/workers", "--reader", "a", "--max", "30", ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rest2, err := run(t, "rg", "read", "g/workers", "--reader", "b", "--idle", "3s", ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[string]int{}
+	for _, l := range strings.Fields(first + rest2) {
+		seen[l]++
+	}
+	if len(strings.Fields(first)) != 30 || len(seen) != 100 {
+		t.Fatalf("first reader %d events, both %d distinct of 100", len(strings.Fields(first)), len(seen))
+	}
+	for e, c := range seen {
+		if c != 1 {
+			t.Fatalf("%s read %d times", e, c)
+		}
+	}
+	if out, err := run(t, "rg", "info", "g/workers", "-o", "json", ctl); err != nil || !strings.Contains(out, `"g/events"`) {
+		t.Fatalf("rg info: %q %v", out, err)
+	}
+	if out, err := run(t, "rg", "list", "g", rest); err != nil || !strings.Contains(out, "g/workers") {
+		t.Fatalf("rg list: %q %v", out, err)
+	}
+	if out, err := run(t, "rg", "delete", "g/workers", ctl); err != nil || !strings.Contains(out, "deleted reader group") {
+		t.Fatalf("rg delete: %q %v", out, err)
 	}
 }

@@ -35,6 +35,11 @@ func renderLines(cmd *cobra.Command, items []string) error {
 	})
 }
 
+// writeJSONLine writes v as one line of JSON.
+func writeJSONLine(w io.Writer, v any) error {
+	return json.NewEncoder(w).Encode(v)
+}
+
 // render writes v as indented JSON, or calls table for the human format.
 func render(cmd *cobra.Command, format string, v any, table func(io.Writer) error) error {
 	out := cmd.OutOrStdout()

@@ -19,6 +19,7 @@ wire protocol and controller API, so existing Pravega applications work unchange
 		SilenceErrors: true,
 	}
 	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand(), newScopeCommand(),
-		newStreamCommand(), newWriteCommand(), newReadCommand(), newClusterCommand())
+		newStreamCommand(), newWriteCommand(), newReadCommand(), newClusterCommand(),
+		newReaderGroupCommand())
 	return root
 }
