@@ -57,11 +57,13 @@ func TestInterop(t *testing.T) {
 		t.Logf("using external server at %s", controller)
 	}
 
+	cross := writeFromGo(t, controller)
 	t.Run("python", func(t *testing.T) {
 		if os.Getenv("SLUICE_INTEROP_SKIP_PYTHON") == "1" {
 			t.Skip("SLUICE_INTEROP_SKIP_PYTHON=1")
 		}
-		runPython(t, controller)
+		runPython(t, controller, cross.env())
+		readWithGo(t, controller, cross.scope, cross.fromPython, "Python")
 	})
 	t.Run("java", func(t *testing.T) {
 		if os.Getenv("SLUICE_INTEROP_SKIP_JAVA") == "1" {
@@ -74,7 +76,8 @@ func TestInterop(t *testing.T) {
 				exclude = append(exclude, "!"+class)
 			}
 		}
-		runJava(t, controller, exclude)
+		runJava(t, controller, exclude, cross.env())
+		readWithGo(t, controller, cross.scope, cross.fromJava, "Java")
 	})
 }
 
@@ -243,7 +246,7 @@ func startStandalone(t *testing.T) string {
 }
 
 // runPython creates (once) the virtualenv with the pinned requirements and runs pytest.
-func runPython(t *testing.T, controller string) {
+func runPython(t *testing.T, controller string, env []string) {
 	dir := filepath.Join(interopDir(t), "python")
 	python, err := exec.LookPath("python3")
 	if err != nil {
@@ -277,8 +280,8 @@ func runPython(t *testing.T, controller string) {
 		name := filepath.Base(file)
 		t.Run(strings.TrimSuffix(name, ".py"), func(t *testing.T) {
 			budget := suiteBudget(t, pythonFileLimit, len(files)-i+1) // +1: leave a share for java
-			err := stream(t, dir, budget, []string{"SLUICE_CONTROLLER=" + controller,
-				"RUST_LOG=" + envOr("RUST_LOG", "warn"), "PYTHONDONTWRITEBYTECODE=1"},
+			err := stream(t, dir, budget, append([]string{"SLUICE_CONTROLLER=" + controller,
+				"RUST_LOG=" + envOr("RUST_LOG", "warn"), "PYTHONDONTWRITEBYTECODE=1"}, env...),
 				filepath.Join(venv, "bin", "python"), "-m", "pytest", "-v", "-p", "no:cacheprovider",
 				"--durations=0", name)
 			if err != nil {
@@ -290,7 +293,7 @@ func runPython(t *testing.T, controller string) {
 }
 
 // runJava resolves (once) the Maven dependencies and runs the JUnit suite.
-func runJava(t *testing.T, controller string, exclude []string) {
+func runJava(t *testing.T, controller string, exclude []string, env []string) {
 	dir := filepath.Join(interopDir(t), "java")
 	mvn, err := exec.LookPath("mvn")
 	if err != nil {
@@ -320,7 +323,8 @@ func runJava(t *testing.T, controller string, exclude []string) {
 	if len(exclude) > 0 {
 		testArgs = append(testArgs, "-Dtest="+strings.Join(exclude, ","), "-Dsurefire.failIfNoSpecifiedTests=false")
 	}
-	err = stream(t, dir, suiteBudget(t, javaLimit, 1), []string{"SLUICE_CONTROLLER=" + controller}, mvn, testArgs...)
+	err = stream(t, dir, suiteBudget(t, javaLimit, 1), append([]string{"SLUICE_CONTROLLER=" + controller}, env...),
+		mvn, testArgs...)
 	t.Logf("java suite ran in %s", time.Since(start).Round(time.Millisecond))
 	if err != nil {
 		t.Fatalf("java suite failed: %v", err)
