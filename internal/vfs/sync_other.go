@@ -4,3 +4,7 @@ package vfs
 
 // Sync makes the file durable.
 func (f osFile) Sync() error { return f.File.Sync() }
+
+// StartWriteback does nothing on this platform: the final Sync writes
+// everything.
+func (f osFile) StartWriteback(off, n int64) error { return nil }

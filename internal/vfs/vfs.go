@@ -36,6 +36,13 @@ type File interface {
 	Truncate(size int64) error
 }
 
+// WritebackStarter is implemented by files that can start writing a range
+// of dirty pages back to disk without waiting (the operating system's files
+// on Linux). It is only a hint: Sync is still what makes data durable.
+type WritebackStarter interface {
+	StartWriteback(off, n int64) error
+}
+
 // FS is a filesystem. Names are slash- or OS-separated paths as accepted by
 // package path/filepath. Errors about missing files satisfy
 // errors.Is(err, fs.ErrNotExist).
