@@ -17,6 +17,7 @@ const (
 	subsPrefix    = "subs/"
 	writersPrefix = "writers/"
 	kvtsPrefix    = "kvts/"
+	retainPrefix  = "retention/"
 	// WorkflowPrefix is the prefix of every workflow marker.
 	WorkflowPrefix = "wf/"
 	txnCounterKey  = "counter/txn"
@@ -38,6 +39,15 @@ func ScopeKey(scope string) string { return scopesPrefix + scope }
 
 // StreamKey is the key of a stream record.
 func StreamKey(scope, stream string) string { return streamsPrefix + scope + "/" + stream }
+
+// AllStreamsPrefix lists every stream of every scope.
+func AllStreamsPrefix() string { return streamsPrefix }
+
+// RetentionKey holds the points recorded for a stream's retention policy.
+func RetentionKey(scope, stream string) string { return retainPrefix + scope + "/" + stream }
+
+// AllRetentionPrefix lists the retention points of every stream.
+func AllRetentionPrefix() string { return retainPrefix }
 
 // StreamsPrefix lists the streams of a scope.
 func StreamsPrefix(scope string) string { return streamsPrefix + scope + "/" }

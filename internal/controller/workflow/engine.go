@@ -43,6 +43,10 @@ type Config struct {
 	// OnWatermarkPass, if set, is called after each pass of the
 	// watermarking loop.
 	OnWatermarkPass func()
+	// RetentionInterval is the period of the retention loop, which
+	// truncates streams with a retention policy (default 1 min; negative:
+	// no loop).
+	RetentionInterval time.Duration
 	// MaxScaleRecordBytes refuses scales of a stream whose record (every
 	// epoch and segment since creation) is larger than this, so that no
 	// scale can push it past the metadata store's value size limit and
@@ -79,6 +83,9 @@ func New(cfg Config) *Engine {
 	if cfg.TxnCheckInterval <= 0 {
 		cfg.TxnCheckInterval = time.Second
 	}
+	if cfg.RetentionInterval == 0 {
+		cfg.RetentionInterval = DefaultRetentionInterval
+	}
 	if cfg.WatermarkInterval == 0 {
 		cfg.WatermarkInterval = DefaultWatermarkInterval
 	}
@@ -101,6 +108,10 @@ func (e *Engine) Start(ctx context.Context) error {
 	if e.cfg.WatermarkInterval > 0 {
 		e.wg.Add(1)
 		go e.watermarkLoop()
+	}
+	if e.cfg.RetentionInterval > 0 {
+		e.wg.Add(1)
+		go e.retentionLoop()
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func newEnv(t *testing.T) *env {
 func (v *env) engine(failpoint func(string) error) *workflow.Engine {
 	v.t.Helper()
 	e := workflow.New(workflow.Config{Store: store.New(v.ms), Segments: v.ss, Clock: v.clock, Failpoint: failpoint,
-		TxnCheckInterval: time.Second})
+		TxnCheckInterval: time.Second, RetentionInterval: -1})
 	if err := e.Start(context.Background()); err != nil {
 		v.t.Fatal(err)
 	}
@@ -340,7 +340,7 @@ func TestTxnLeaseExpiry(t *testing.T) {
 	passes := make(chan struct{}, 100)
 	e := workflow.New(workflow.Config{Store: store.New(v.ms), Segments: v.ss, Clock: v.clock,
 		TxnCheckInterval: time.Second, OnExpiryPass: func() { passes <- struct{}{} },
-		WatermarkInterval: -1}) // the only loop on the clock: Waiting is the expiry loop's
+		WatermarkInterval: -1, RetentionInterval: -1}) // the only loop on the clock: Waiting is the expiry loop's
 	if err := e.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
