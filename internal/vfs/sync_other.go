@@ -8,3 +8,6 @@ func (f osFile) Sync() error { return f.File.Sync() }
 // StartWriteback does nothing on this platform: the final Sync writes
 // everything.
 func (f osFile) StartWriteback(off, n int64) error { return nil }
+
+// WaitWriteback does nothing on this platform.
+func (f osFile) WaitWriteback(off, n int64) error { return nil }

@@ -37,10 +37,12 @@ type File interface {
 }
 
 // WritebackStarter is implemented by files that can start writing a range
-// of dirty pages back to disk without waiting (the operating system's files
-// on Linux). It is only a hint: Sync is still what makes data durable.
+// of dirty pages back to disk without waiting, or write it back and wait
+// (the operating system's files on Linux). Both only pace the disk: Sync is
+// still what makes data durable.
 type WritebackStarter interface {
 	StartWriteback(off, n int64) error
+	WaitWriteback(off, n int64) error
 }
 
 // FS is a filesystem. Names are slash- or OS-separated paths as accepted by

@@ -14,6 +14,10 @@ type writer struct {
 	active    vfs.File    // last file, open for appending
 	size      int64       // bytes in active
 	headerLen int64       // header bytes at the start of active
+	// growing: active was not prepared (the first file, or the last one
+	// after recovery), so each commit also journals its new size. The
+	// writer moves to a prepared file as soon as one is ready.
+	growing bool
 	files     []*fileMeta // files on disk, oldest first; the last is active
 	known     []*Log      // every log that has ever had a record in the journal
 	batch     []byte      // the batch being committed; swapped with mu.buf
@@ -96,9 +100,11 @@ func (j *Journal) run() {
 }
 
 // commit writes batch to the journal and makes it durable, first moving
-// to a new file if the batch would take the active one past FileSize.
+// to a new file if the batch would take the active one past FileSize, or
+// the active one is growing and a prepared file is ready.
 func (j *Journal) commit(batch []byte) (rolled bool, err error) {
-	if j.w.size > j.w.headerLen && j.w.size+int64(len(batch)) > j.opts.FileSize {
+	full := j.w.size+int64(len(batch)) > j.opts.FileSize
+	if j.w.size > j.w.headerLen && (full || j.w.growing && j.preparedReady()) {
 		if err := j.roll(); err != nil {
 			return false, err
 		}
@@ -172,6 +178,7 @@ func (j *Journal) createFile(num uint64) error {
 		return fmt.Errorf("write header of %s: %w", name, err)
 	}
 	j.w.active = f
+	j.w.growing = !prepared
 	j.w.size = int64(len(j.w.hdrBuf))
 	j.w.headerLen = j.w.size
 	j.w.files = append(j.w.files, &fileMeta{num: num, maxSeq: make(map[*Log]uint64)})

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/sluicestream/sluice/internal/vfs"
 )
@@ -24,10 +25,11 @@ type preparer struct {
 	wg    sync.WaitGroup
 }
 
-// maybePrepare starts filling the next file once the active one is half
-// full. Called by the writer goroutine after each commit.
+// maybePrepare starts filling the next file once a quarter of the active
+// one is used (the paced fill takes a while), or at once if the active one
+// is growing. Called by the writer goroutine after each commit.
 func (j *Journal) maybePrepare() {
-	if j.opts.NoSync || j.w.size < j.opts.FileSize/2 {
+	if j.opts.NoSync || !j.w.growing && j.w.size < j.opts.FileSize/4 {
 		return
 	}
 	p := &j.prep
@@ -51,24 +53,47 @@ func (j *Journal) maybePrepare() {
 	}()
 }
 
-// fill writes FileSize zero bytes to preparedName and syncs them.
+// fillPiece is how much of the prepared file is written and flushed at a
+// time.
+const fillPiece = 1 << 20
+
+// fill writes FileSize zero bytes to preparedName and syncs them. Where
+// the file supports it, each 1 MiB piece is written back to disk before the
+// next, and the fill then pauses as long as that took: the disk is never
+// busy with more than one piece of zeros, and half its time stays free, so
+// the journal's commits on the same disk do not queue behind a burst of
+// 128 MiB (measured: commits stalled up to 100 ms during an unpaced fill).
 func (j *Journal) fill(stop <-chan struct{}) error {
 	name := filepath.Join(j.dir, preparedName)
 	f, err := j.fs.Create(name)
 	if err != nil {
 		return err
 	}
-	zeros := make([]byte, 1<<20)
-	for left := j.opts.FileSize; left > 0; left -= int64(len(zeros)) {
+	paced, _ := f.(vfs.WritebackStarter)
+	zeros := make([]byte, fillPiece)
+	for off := int64(0); off < j.opts.FileSize; off += fillPiece {
 		select {
 		case <-stop:
 			_ = f.Close()
 			return fmt.Errorf("journal closing")
 		default:
 		}
-		if _, err := f.Write(zeros[:min(left, int64(len(zeros)))]); err != nil {
+		n := min(j.opts.FileSize-off, fillPiece)
+		if _, err := f.Write(zeros[:n]); err != nil {
 			_ = f.Close()
 			return err
+		}
+		if paced == nil {
+			continue
+		}
+		began := time.Now()
+		if err := paced.WaitWriteback(off, n); err != nil {
+			_ = f.Close()
+			return err
+		}
+		select {
+		case <-stop:
+		case <-time.After(time.Since(began)):
 		}
 	}
 	if err := f.Sync(); err != nil {
@@ -76,6 +101,13 @@ func (j *Journal) fill(stop <-chan struct{}) error {
 		return err
 	}
 	return f.Close()
+}
+
+// preparedReady reports whether a prepared file is waiting.
+func (j *Journal) preparedReady() bool {
+	j.prep.mu.Lock()
+	defer j.prep.mu.Unlock()
+	return j.prep.ready
 }
 
 // takePrepared renames the prepared file to name and opens it, positioned at

@@ -116,6 +116,7 @@ func (j *Journal) openActive(end, size, headerLen int64) error {
 		return err
 	}
 	j.w.active = f
+	j.w.growing = true // cut to what it holds: no prepared space after it
 	if end < size {
 		j.logger.Warn("journal: truncating torn tail of last file", "file", name, "offset", end, "bytes", size-end)
 		if err := f.Truncate(end); err != nil {

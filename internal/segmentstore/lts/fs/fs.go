@@ -23,6 +23,7 @@ import (
 	"path"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
 	"github.com/sluicestream/sluice/internal/vfs"
@@ -101,14 +102,17 @@ func (s *Storage) put(name string, data []byte) error {
 	return nil
 }
 
-// writebackBytes is how much of a chunk is written before its writeback is
-// started (where the file supports it).
-const writebackBytes = 1 << 20
+// writebackBytes is how much of a chunk is written and flushed at a time
+// (where the file supports it).
+const writebackBytes = 256 << 10
 
-// writePaced writes data in pieces of writebackBytes, starting the
-// writeback of each piece as it is written, so that the sync that ends the
-// Put flushes little and a 16 MiB chunk never sits dirty as a whole in
-// front of the journal's fdatasync on the same disk.
+// writePaced writes data in pieces of writebackBytes, writing each piece
+// back to disk before the next and then pausing as long as that took. The
+// disk never holds more than one piece of the chunk in its queue and stays
+// free half the time, so the journal's fdatasync on the same disk does not
+// wait behind a 16 MiB chunk, and the sync that ends the Put has little
+// left to write (measured with tiering at 150k events/s: commits stalled up
+// to 100 ms with unpaced chunk writes).
 func writePaced(f vfs.File, data []byte) error {
 	ws, paced := f.(vfs.WritebackStarter)
 	if !paced {
@@ -120,9 +124,11 @@ func writePaced(f vfs.File, data []byte) error {
 		if _, err := f.Write(piece); err != nil {
 			return err
 		}
-		if err := ws.StartWriteback(int64(off), int64(len(piece))); err != nil {
+		began := time.Now()
+		if err := ws.WaitWriteback(int64(off), int64(len(piece))); err != nil {
 			return err
 		}
+		time.Sleep(time.Since(began))
 	}
 	return nil
 }
