@@ -11,18 +11,18 @@ import (
 
 // writer is the state owned by the writer goroutine.
 type writer struct {
-	active    vfs.File    // last file, open for appending
-	size      int64       // bytes in active
-	headerLen int64       // header bytes at the start of active
+	active    vfs.File // last file, open for appending
+	size      int64    // bytes in active
+	headerLen int64    // header bytes at the start of active
 	// growing: active was not prepared (the first file, or the last one
 	// after recovery), so each commit also journals its new size. The
 	// writer moves to a prepared file as soon as one is ready.
 	growing bool
-	files     []*fileMeta // files on disk, oldest first; the last is active
-	known     []*Log      // every log that has ever had a record in the journal
-	batch     []byte      // the batch being committed; swapped with mu.buf
-	entries   []batchEntry
-	hdrBuf    []byte
+	files   []*fileMeta // files on disk, oldest first; the last is active
+	known   []*Log      // every log that has ever had a record in the journal
+	batch   []byte      // the batch being committed; swapped with mu.buf
+	entries []batchEntry
+	hdrBuf  []byte
 }
 
 // fileMeta is what the writer knows about a file on disk: the highest seq
