@@ -9,6 +9,18 @@ import (
 	"github.com/sluicestream/sluice/internal/standalone"
 )
 
+// startNode starts an in-memory standalone node on free ports for one test.
+func startNode(t *testing.T) *standalone.Node {
+	t.Helper()
+	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
+		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = n.Close() })
+	return n
+}
+
 // run executes one sluice command line and returns its output.
 func run(t *testing.T, args ...string) (string, error) {
 	t.Helper()
@@ -22,12 +34,7 @@ func run(t *testing.T, args ...string) (string, error) {
 }
 
 func TestScopeAndStreamCommands(t *testing.T) {
-	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
-		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n := startNode(t)
 	ctl := "--controller=tcp://" + n.ControllerAddr().String()
 	steps := []struct {
 		args []string

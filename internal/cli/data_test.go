@@ -10,18 +10,12 @@ import (
 
 	"github.com/sluicestream/sluice/client"
 	"github.com/sluicestream/sluice/internal/cli"
-	"github.com/sluicestream/sluice/internal/standalone"
 )
 
 // TestWriteAndRead: events written with `sluice write` (arguments, keyed
 // lines) read back with `sluice read`, as text and JSON, with --max.
 func TestWriteAndRead(t *testing.T) {
-	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
-		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n := startNode(t)
 	ctl := "--controller=tcp://" + n.ControllerAddr().String()
 	out, err := run(t, "write", "demo/events", "--create", "--segments", "3", "--key", "k", "one", "two", "three", ctl)
 	if err != nil || !strings.Contains(out, "wrote 3 events to demo/events") {
@@ -61,12 +55,7 @@ func TestWriteAndRead(t *testing.T) {
 // come, continues into the successors after a scale, and exits once the
 // stream is sealed and read.
 func TestReadFollowAcrossScale(t *testing.T) {
-	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
-		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n := startNode(t)
 	ctl := "--controller=tcp://" + n.ControllerAddr().String()
 	if out, err := run(t, "write", "f/s", "--create", "--key", "k", "e1", ctl); err != nil {
 		t.Fatalf("write: %q %v", out, err)
@@ -124,12 +113,7 @@ func TestReadFollowAcrossScale(t *testing.T) {
 // TestStreamScaleCutTruncate: manual split and merge, the scaling
 // history, printing a stream cut and truncating at it.
 func TestStreamScaleCutTruncate(t *testing.T) {
-	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
-		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n := startNode(t)
 	ctl := "--controller=tcp://" + n.ControllerAddr().String()
 	rest := "--rest=http://" + n.RESTAddr().String()
 	steps := []struct {
@@ -182,12 +166,7 @@ func TestStreamScaleCutTruncate(t *testing.T) {
 // TestReaderGroupCommands: two `sluice rg read` runs on one group read
 // every event exactly once between them; info and list show the group.
 func TestReaderGroupCommands(t *testing.T) {
-	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true,
-		ControllerAddress: "127.0.0.1:0", SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer n.Close()
+	n := startNode(t)
 	ctl := "--controller=tcp://" + n.ControllerAddr().String()
 	rest := "--rest=http://" + n.RESTAddr().String()
 	steps := [][]string{
