@@ -8,6 +8,8 @@ import (
 	"net"
 	"time"
 
+	grpcprom "github.com/grpc-ecosystem/go-grpc-middleware/providers/prometheus"
+	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/grpc"
 	"google.golang.org/grpc/keepalive"
 
@@ -57,6 +59,10 @@ type Config struct {
 	// NoAutoscale turns it off.
 	Autoscale   autoscale.Config
 	NoAutoscale bool
+	// Metrics, if set, gets the gRPC server's metrics (grpc_server_* per
+	// method: requests, codes, handling time) and the auto-scaler's;
+	// Close unregisters them.
+	Metrics prometheus.Registerer
 }
 
 // Server is a running controller.
@@ -66,8 +72,11 @@ type Server struct {
 	svc    *service.Service
 	engine *workflow.Engine
 	scaler *autoscale.Scaler // nil when auto-scaling is off
-	ss     *segments.Client
-	done   chan struct{}
+	// metrics and collectors: what Close unregisters.
+	metrics    prometheus.Registerer
+	collectors []prometheus.Collector
+	ss         *segments.Client
+	done       chan struct{}
 }
 
 // Start resumes the workflows recorded in the store and serves gRPC.
@@ -112,12 +121,33 @@ func Start(ctx context.Context, cfg Config) (*Server, error) {
 	}
 	svc := service.New(service.Config{Engine: engine, Resolver: cfg.Resolver, ContainerCount: cfg.ContainerCount,
 		Controllers: []string{published}, Tokens: cfg.Tokens, Logger: cfg.Logger.With("component", "grpc")})
-	gs := grpc.NewServer(grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
-		MinTime: 10 * time.Second, PermitWithoutStream: true}))
+	opts := []grpc.ServerOption{grpc.KeepaliveEnforcementPolicy(keepalive.EnforcementPolicy{
+		MinTime: 10 * time.Second, PermitWithoutStream: true})}
+	var rpcMetrics *grpcprom.ServerMetrics
+	if cfg.Metrics != nil {
+		rpcMetrics = grpcprom.NewServerMetrics(grpcprom.WithServerHandlingTimeHistogram())
+		opts = append(opts, grpc.ChainUnaryInterceptor(rpcMetrics.UnaryServerInterceptor()),
+			grpc.ChainStreamInterceptor(rpcMetrics.StreamServerInterceptor()))
+	}
+	gs := grpc.NewServer(opts...)
 	pb.RegisterControllerServiceServer(gs, svc)
 	s := &Server{ln: ln, grpc: gs, svc: svc, engine: engine, ss: ss, done: make(chan struct{})}
 	if !cfg.NoAutoscale {
 		s.scaler = autoscale.NewScaler(cfg.Autoscale, engine, engine.Clock().Now, cfg.Logger.With("component", "autoscale"))
+	}
+	if cfg.Metrics != nil {
+		rpcMetrics.InitializeMetrics(gs)
+		s.collectors = append(s.collectors, rpcMetrics)
+		if s.scaler != nil {
+			s.collectors = append(s.collectors, s.scaler.Collectors()...)
+		}
+		for _, c := range s.collectors {
+			if err := cfg.Metrics.Register(c); err != nil {
+				_ = s.Close()
+				return nil, fmt.Errorf("controller: register metrics: %w", err)
+			}
+		}
+		s.metrics = cfg.Metrics
 	}
 	go func() {
 		defer close(s.done)
@@ -152,6 +182,12 @@ func (s *Server) Scaler() *autoscale.Scaler { return s.scaler }
 // Close stops serving, stops the workflows (they resume at the next Start
 // on the same store) and closes the segment-store connections.
 func (s *Server) Close() error {
+	if s.metrics != nil {
+		for _, c := range s.collectors {
+			s.metrics.Unregister(c)
+		}
+		s.metrics = nil
+	}
 	if s.scaler != nil {
 		s.scaler.Close()
 	}

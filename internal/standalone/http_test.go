@@ -43,7 +43,7 @@ func TestHTTPListener(t *testing.T) {
 	}
 	code, body := get("/metrics")
 	for _, name := range []string{"sluice_journal_commit_seconds", "sluice_lts_backpressure_waiting_appends",
-		"sluice_autoscale_splits_total", "go_goroutines"} {
+		"sluice_autoscale_splits_total", "grpc_server_handled_total", "go_goroutines"} {
 		if code != http.StatusOK || !strings.Contains(body, name) {
 			t.Fatalf("GET /metrics: %d, %s missing:\n%.2000s", code, name, body)
 		}

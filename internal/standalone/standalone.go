@@ -151,16 +151,13 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 	n.controller, err = controller.Start(ctx, controller.Config{
 		Address: cfg.ControllerAddress, Store: n.etcd, SegmentStore: publishable(n.store.Addr()),
 		ContainerCount: cfg.ContainerCount, Tokens: tokens, InternalToken: internalToken, Logger: cfg.Logger,
-		Autoscale: cfg.Autoscale, NoAutoscale: cfg.NoAutoscale,
+		Autoscale: cfg.Autoscale, NoAutoscale: cfg.NoAutoscale, Metrics: reg,
 	})
 	if err != nil {
 		_ = n.Close()
 		return nil, fmt.Errorf("start controller: %w", err)
 	}
 	loads.Set(n.controller.LoadSink())
-	if sc := n.controller.Scaler(); sc != nil {
-		reg.MustRegister(sc.Collectors()...)
-	}
 	mux, err := newHTTPMux(n.controller, reg, cfg.Logger)
 	if err == nil {
 		n.http, err = startHTTP(cfg.RESTAddress, mux, cfg.Logger)
