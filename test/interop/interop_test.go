@@ -62,7 +62,11 @@ func TestInterop(t *testing.T) {
 		if os.Getenv("SLUICE_INTEROP_SKIP_PYTHON") == "1" {
 			t.Skip("SLUICE_INTEROP_SKIP_PYTHON=1")
 		}
-		runPython(t, controller, cross.env())
+		env := cross.env()
+		if !external && restURL != "" {
+			env = append(env, "SLUICE_INTEROP_AUTOSCALE=1", "SLUICE_REST="+restURL)
+		}
+		runPython(t, controller, env)
 		readWithGo(t, controller, cross.scope, cross.fromPython, "Python")
 	})
 	t.Run("java", func(t *testing.T) {
@@ -145,6 +149,10 @@ func freePort(t *testing.T) int {
 
 // startStandalone starts `sluice standalone` on free loopback ports, waits for its ready line and returns
 // the controller URI. The server is stopped (SIGTERM, SIGKILL after 10 s) when the test ends.
+// restURL is the REST API of the standalone node startStandalone started
+// ("" before, or when the binary has no REST listener).
+var restURL string
+
 func startStandalone(t *testing.T) string {
 	t.Helper()
 	bin := sluiceBinary(t)
@@ -174,6 +182,7 @@ func startStandalone(t *testing.T) string {
 	}
 	if strings.Contains(help, "--rest-listen") {
 		args = append(args, "--rest-listen", fmt.Sprintf("127.0.0.1:%d", restPort))
+		restURL = fmt.Sprintf("http://127.0.0.1:%d", restPort)
 	} else {
 		t.Logf("%s standalone has no --rest-listen flag yet; starting without it", bin)
 	}
