@@ -26,15 +26,28 @@ const (
 	benchInflight  = 32       // blocks in flight per writer
 )
 
+// benchStore starts the segment store under test: in this process, or with
+// SLUICE_BENCH_CHILD=1 in a child process (the store is nil then), so that
+// the load generator's allocations and goroutines do not share its runtime.
 func benchStore(b *testing.B) (*segmentstore.Store, *sstest.Conn, string) {
 	b.Helper()
-	st, err := segmentstore.Start(context.Background(), segmentstore.Config{DataDir: b.TempDir(), Address: "127.0.0.1:0",
-		NoSync: os.Getenv("SLUICE_BENCH_NOSYNC") != "", Tiering: benchTiering()})
-	if err != nil {
-		b.Fatal(err)
+	var st *segmentstore.Store
+	addr := ""
+	if os.Getenv("SLUICE_BENCH_CHILD") != "" {
+		ch := startChild(b, b.TempDir(), childDefaultsEnv+"=1")
+		b.Cleanup(ch.kill9)
+		addr = ch.addr
+	} else {
+		var err error
+		st, err = segmentstore.Start(context.Background(), segmentstore.Config{DataDir: b.TempDir(), Address: "127.0.0.1:0",
+			NoSync: os.Getenv("SLUICE_BENCH_NOSYNC") != "", Tiering: benchTiering()})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Cleanup(func() { _ = st.Close() })
+		addr = st.Addr().String()
 	}
-	b.Cleanup(func() { _ = st.Close() })
-	c := sstest.Dial(b, st.Addr().String())
+	c := sstest.Dial(b, addr)
 	seg := "bench/s/0.#epoch.0"
 	c.Create(seg)
 	c.Send(&wire.SetupAppend{RequestID: 1, WriterID: wire.UUID{1}, Segment: seg})
@@ -82,7 +95,7 @@ func BenchmarkAppend100BMax(b *testing.B) {
 			}
 		}
 	}()
-	before := st.JournalStats()
+	before := journalStats(st)
 	b.SetBytes(benchEventSize)
 	b.ResetTimer()
 	start := time.Now()
@@ -139,7 +152,7 @@ func benchAtRate(b *testing.B, rate int) {
 			}
 		}
 	}()
-	before := st.JournalStats()
+	before := journalStats(st)
 	b.SetBytes(benchEventSize)
 	b.ResetTimer()
 	start := time.Now()
@@ -171,9 +184,12 @@ func benchAtRate(b *testing.B, rate int) {
 
 func reportJournal(b *testing.B, st *segmentstore.Store, before journal.Stats, elapsed time.Duration, events int64) {
 	b.Helper()
-	after := st.JournalStats()
 	b.ReportMetric(float64(events)/elapsed.Seconds(), "events/s")
 	b.ReportMetric(float64(events*benchEventSize)/elapsed.Seconds()/1e6, "MB/s")
+	if st == nil {
+		return // the store runs in a child process
+	}
+	after := journalStats(st)
 	b.ReportMetric(float64(after.Fsyncs-before.Fsyncs)/elapsed.Seconds(), "fsyncs/s")
 	b.ReportMetric(float64(events)/float64(max(after.Fsyncs-before.Fsyncs, 1)), "events/fsync")
 	b.ReportMetric(bucketQuantile(after.CommitLatency, 0.99)*1000, "commit-p99-ms")
@@ -212,4 +228,12 @@ func benchTiering() container.Tiering {
 		return container.Tiering{}
 	}
 	return container.Tiering{FlushInterval: time.Hour, MinFlushBytes: 1 << 40, MaxUnflushed: 1 << 40, CacheBudget: 1 << 40}
+}
+
+// journalStats is st's journal counters, zero for a store in a child.
+func journalStats(st *segmentstore.Store) journal.Stats {
+	if st == nil {
+		return journal.Stats{}
+	}
+	return st.JournalStats()
 }

@@ -31,6 +31,9 @@ const crashChildEnv = "SLUICE_CRASH_CHILD_DATA"
 // childCacheEnv gives the child default tiering with this cache budget (MiB).
 const childCacheEnv = "SLUICE_CHILD_CACHE_MIB"
 
+// childDefaultsEnv gives the child the default configuration (benchmarks).
+const childDefaultsEnv = "SLUICE_CHILD_DEFAULTS"
+
 func TestMain(m *testing.M) {
 	if dir := os.Getenv(crashChildEnv); dir != "" {
 		runCrashChild(dir)
@@ -45,13 +48,17 @@ func runCrashChild(dir string) {
 	// journal truncations, and reads come from long-term storage.
 	tiering := container.Tiering{FlushInterval: 20 * time.Millisecond, ChunkSize: 64 << 10,
 		MinFlushBytes: 16 << 10, CacheBudget: 256 << 10, CheckpointBytes: 256 << 10}
-	if mib, _ := strconv.Atoi(os.Getenv(childCacheEnv)); mib > 0 {
-		tiering = container.Tiering{CacheBudget: int64(mib) << 20}
-	}
-	st, err := segmentstore.Start(context.Background(), segmentstore.Config{
+	cfg := segmentstore.Config{
 		DataDir: dir, Address: "127.0.0.1:0", JournalFileSize: 1 << 20, Tiering: tiering,
 		TableSnapshotMinBytes: 4 << 10, // kills land while table index snapshots are written
-	})
+	}
+	if mib, _ := strconv.Atoi(os.Getenv(childCacheEnv)); mib > 0 {
+		cfg.Tiering = container.Tiering{CacheBudget: int64(mib) << 20}
+	}
+	if os.Getenv(childDefaultsEnv) != "" { // a production-like node (benchmarks)
+		cfg = segmentstore.Config{DataDir: dir, Address: "127.0.0.1:0", Tiering: benchTiering()}
+	}
+	st, err := segmentstore.Start(context.Background(), cfg)
 	if err != nil {
 		fmt.Println("ERROR", err)
 		os.Exit(1)
@@ -65,7 +72,7 @@ type child struct {
 	addr string
 }
 
-func startChild(t *testing.T, dir string, env ...string) *child {
+func startChild(t testing.TB, dir string, env ...string) *child {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), crashChildEnv+"="+dir), env...)
