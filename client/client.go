@@ -166,6 +166,14 @@ func (c *Client) segmentRequest(ctx context.Context, seg Segment, build func(id 
 // segmentRequestOp is segmentRequest with a token for access operation op.
 func (c *Client) segmentRequestOp(ctx context.Context, seg Segment, op pb.StreamInfo_AccessOperation,
 	build func(id int64, token string) wire.Command) (wire.Command, error) {
+	return c.segmentRequestAs(ctx, seg, seg.Stream, op, build)
+}
+
+// segmentRequestAs is segmentRequestOp with the token asked for stream
+// tokStream of seg's scope: key-value tables name their segments
+// "<kvt>_kvtable/..." but ask tokens for "<kvt>", as the Java client does.
+func (c *Client) segmentRequestAs(ctx context.Context, seg Segment, tokStream string, op pb.StreamInfo_AccessOperation,
+	build func(id int64, token string) wire.Command) (wire.Command, error) {
 	var lastErr error
 	for attempt := range segmentRequestAttempts {
 		if attempt > 0 {
@@ -173,7 +181,7 @@ func (c *Client) segmentRequestOp(ctx context.Context, seg Segment, op pb.Stream
 				return nil, errors.Join(lastErr, err)
 			}
 		}
-		tok, err := c.tokens.getOp(ctx, seg.Scope, seg.Stream, op)
+		tok, err := c.tokens.getOp(ctx, seg.Scope, tokStream, op)
 		if err != nil {
 			return nil, err
 		}
@@ -206,7 +214,7 @@ func (c *Client) segmentRequestOp(ctx context.Context, seg Segment, op pb.Stream
 			lastErr = fmt.Errorf("%w: %s is not owned by %s", ErrConnection, seg, ep)
 			continue
 		case *wire.AuthTokenCheckFailed:
-			c.tokens.invalidate(seg.Scope, seg.Stream)
+			c.tokens.invalidate(seg.Scope, tokStream)
 			lastErr = fmt.Errorf("%w: segment store refused the token for %s (code %d)", ErrAuth, seg, r.ErrorCode)
 			if r.ErrorCode == wire.AuthErrorTokenExpired {
 				continue

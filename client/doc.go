@@ -5,8 +5,8 @@
 // Phase 1 (issue #8) covers the client, the stream manager, the event
 // writer and a low-level reader API; phase 2 adds reader groups (with
 // checkpoints, stream cuts, unread bytes and offline readers) and
-// transactions. Key-value tables, byte streams and the state synchronizer
-// come later; the layers below are shaped for them (see Architecture).
+// transactions; phase 3 key-value tables and byte streams, both shared
+// with the Java client 0.13 (see Key-value tables, Byte streams).
 //
 // # Using it
 //
@@ -18,6 +18,10 @@
 //	g, _ := c.CreateReaderGroup(ctx, scope, "group", client.ReaderGroupConfig{Streams: ...})
 //	r, _ := g.NewReader(ctx, "reader-1"); ev, _ := r.ReadNext(ctx)  // events or checkpoint markers
 //	txn, _ := c.BeginTxn(ctx, scope, stream, client.TxnConfig{}); txn.Write(...); txn.Commit(ctx)
+//	m.CreateKeyValueTable(ctx, scope, "t", client.KVTConfig{Partitions: 4, PrimaryKeyLength: 8})
+//	kvt, _ := c.OpenKeyValueTable(ctx, scope, "t"); kvt.Put(ctx, key, value); kvt.Entries(ctx, client.ScanAll())
+//	bw, _ := c.NewByteStreamWriter(ctx, scope, stream); bw.Write(ctx, b); bw.Flush(ctx)
+//	br, _ := c.NewByteStreamReader(ctx, scope, stream); br.SeekTo(off); br.Read(ctx, p)
 //
 // Every blocking call takes a context. Errors wrap sentinels (ErrStreamNotFound,
 // ErrStreamSealed, ErrScopeNotEmpty, ...) and say what was being done; gRPC
@@ -58,6 +62,10 @@
 //	readergroup.go, checkpoint.go  ReaderGroup: create/open/update/delete, cuts, unread bytes,
 //	              offline readers, checkpoints. groupreader.go  Reader.
 //	txn.go        transactions (writers on "#transaction." segments, lease pings).
+//	kvt_admin.go  key-value table create/delete/list/configuration (controller).
+//	kvt.go        KeyValueTable: keys, versions, routing, puts, removals, reads.
+//	kvt_iter.go   KVTScan and key-ordered iteration merged over the table's segments.
+//	bytestream.go ByteStreamWriter (an EventWriter appending raw bytes) and ByteStreamReader.
 //
 // Later phases plug in at the same seams: a table-segment client (key-value tables,
 // Rust-style reader-group state) is segmentRequest with table commands; conditional
@@ -198,6 +206,76 @@
 // Long.MIN_VALUE); the merge is asynchronous, Wait polls
 // checkTransactionState until COMMITTED or ABORTED. A transaction segment
 // sealed under a writer (committed or aborted) fails it with ErrTxnNotOpen.
+//
+// # Key-value tables
+//
+// Facts from pravega/pravega v0.13.0 (client/.../tables/impl:
+// KeyValueTableImpl, TableEntryHelper, KeyValueTableSegments, SegmentSelector,
+// TableSegmentImpl, KeyValueTableIteratorImpl, SegmentIteratorArgs,
+// VersionImpl; KeyValueTableFactoryImpl; ControllerImpl;
+// common/.../HashHelper), pinned by TestKVTLayoutAndRouting and checked
+// against the Java client by TestKVTJavaInterop (GoKeyValueTableTest.java):
+//
+//   - Segments: getCurrentSegmentsKeyValueTable returns SegmentRanges whose
+//     stream is the table's name; the table segments are
+//     "<scope>/<kvt>_kvtable/<number>.#epoch.<epoch>" (getURI is asked for
+//     stream "<kvt>_kvtable"). Java refuses a table whose segment count is
+//     not its partition count. Tokens: getDelegationToken(scope, <kvt>,
+//     READ_WRITE) — the table name, not "<kvt>_kvtable".
+//   - Key layout: the table segment key is the primary key bytes followed by
+//     the secondary key bytes, each exactly of the configured length (Java
+//     refuses other lengths; no secondary key when its length is 0); the
+//     table segments are fixed-key-length tables of the total length. The
+//     value is stored as given (no header).
+//   - Routing: by the primary key only, so all entries of a primary key share
+//     a segment. Murmur3_x64_128 (Guava, seed "KeyValueTableRouter".hashCode()
+//     = -2020233499) over the raw primary key bytes, the first 64 bits mapped
+//     to [0, 1) as event routing keys are (naming.KVTKeyToKey); the segment is
+//     the one with the smallest upper key bound at or above it (ceiling entry
+//     of the map by maxKey).
+//   - Versions: Java's Version is (segment id, segment version), printed
+//     "<segment id>:<version>"; the segment version is the server's entry
+//     version (its offset in the table segment). NO_VERSION = (Long.MIN_VALUE,
+//     Long.MIN_VALUE) (unconditional: KeyVersion's zero value), NOT_EXISTS =
+//     (Long.MIN_VALUE, -1) (KeyNotExists). A conditional Put or Remove whose
+//     version names another segment fails before sending (BadKeyVersion).
+//   - Updates: one UpdateTableEntries (tableSegmentOffset -1) per call;
+//     multi-key updates must share the primary key and be all puts or all
+//     removals (RemoveTableKeys); at most 256 keys and 16 MiB − 8 KiB of
+//     serialized keys and values; values at most 1 MiB − 8 KiB, keys 8 KiB.
+//     TableKeyDoesNotExist → NoSuchKeyException (ErrKeyNotFound),
+//     TableKeyBadVersion → BadKeyVersionException (ErrBadKeyVersion). Insert =
+//     Put at NOT_EXISTS; exists(k) = Remove(k, NOT_EXISTS), true on a
+//     conditional failure. get/getAll: ReadTable per segment, at most
+//     (16 MiB − 8 KiB) / 1 MiB = 15 keys a request, missing keys come back
+//     at NOT_EXISTS.
+//   - Iteration (KeyValueTableIterator.Builder → KVTScan): inclusive
+//     [fromKey, toKey] of whole keys in unsigned byte order, bounds padded
+//     with 0x00 / 0xFF (forRange, forPrefix: whole secondary range;
+//     forPrimaryKey: one primary key, optionally a secondary range or
+//     prefix). ReadTableEntries/ReadTableKeys with fromKey/toKey and no
+//     continuation token; the next request starts at the last key + 1 (byte
+//     increment with carry, stop past toKey or on overflow); an empty reply
+//     ends a segment. One primary key (fromPK = toPK) reads that key's segment
+//     alone, otherwise every segment is read and merged by key. Java asks for
+//     10 items a request by default; we ask for 100 (KVTScan.BatchSize).
+//
+// # Byte streams
+//
+// Java's ByteStreamClientImpl/ByteStreamWriterImpl/ByteStreamReaderImpl: a
+// byte stream is a stream of exactly one segment (the writer checks the
+// current segments, the reader the segments at time 0). Writes are appends
+// without the event header (PendingEvent.withoutHeader) on an ordinary
+// exactly-once append session; flush waits for the acks. closeAndSeal
+// flushes, closes and sends SealSegment to the segment store — the
+// controller still reports the stream open. truncateDataBefore sends
+// TruncateSegment; fetchHeadOffset/fetchTailOffset are GetStreamSegmentInfo's
+// start offset and length. The reader starts at the segment's start offset,
+// reads with ReadSegment (parked at the tail until data or the seal) and
+// returns end of stream after the last byte of a sealed segment. Java treats
+// SegmentIsTruncated in reply to TruncateSegment (offset outside [head,
+// tail]) as done; this client reports an offset beyond the tail as
+// ErrInvalidArgument.
 //
 // # Facts settled about client behaviour
 //

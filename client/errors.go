@@ -55,6 +55,20 @@ var (
 	ErrCheckpointNotFound = errors.New("sluice: checkpoint not found")
 	// ErrTxnNotOpen: the transaction is committed, aborted or unknown.
 	ErrTxnNotOpen = errors.New("sluice: transaction not open")
+	// ErrKVTExists: createKeyValueTable found the table already there.
+	ErrKVTExists = errors.New("sluice: key-value table already exists")
+	// ErrKVTNotFound: the key-value table does not exist.
+	ErrKVTNotFound = errors.New("sluice: key-value table not found")
+	// ErrKeyNotFound: a conditional update or removal named a version of a
+	// key that does not exist (Java's NoSuchKeyException), or Get found no
+	// entry.
+	ErrKeyNotFound = errors.New("sluice: key not found")
+	// ErrBadKeyVersion: a conditional update or removal named a version the
+	// key does not have (Java's BadKeyVersionException), e.g. PutIfAbsent of
+	// an existing key or Replace after another update.
+	ErrBadKeyVersion = errors.New("sluice: bad key version")
+	// ErrKeyExists: PutIfAbsent found the key (it also wraps ErrBadKeyVersion).
+	ErrKeyExists = errors.New("sluice: key already exists")
 	// ErrProtocol: the server sent something this client does not expect.
 	ErrProtocol = errors.New("sluice: protocol error")
 )

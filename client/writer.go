@@ -134,6 +134,11 @@ func (w *EventWriter) Write(ctx context.Context, routingKey string, event []byte
 	}
 	ev := &pendingEvent{key: naming.RoutingKeyToKey(routingKey),
 		data: wire.AppendEvent(make([]byte, 0, wire.EventHeaderSize+len(event)), event)}
+	return w.submit(ctx, ev)
+}
+
+// submit queues ev (its data framed or raw) for the segment of its key.
+func (w *EventWriter) submit(ctx context.Context, ev *pendingEvent) error {
 	if err := w.flow.acquire(ctx, ev); err != nil {
 		return err
 	}

@@ -20,6 +20,6 @@ wire protocol and controller API, so existing Pravega applications work unchange
 	}
 	root.AddCommand(newVersionCommand(), newStandaloneCommand(), newSegmentStoreCommand(), newScopeCommand(),
 		newStreamCommand(), newWriteCommand(), newReadCommand(), newClusterCommand(),
-		newReaderGroupCommand())
+		newReaderGroupCommand(), newKVTCommand())
 	return root
 }
