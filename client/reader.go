@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -138,7 +139,9 @@ func (r *SegmentReader) Read(ctx context.Context) ([]byte, error) {
 // payload, which is what ReadEvent returns.
 func (r *SegmentReader) ReadEvent(ctx context.Context) ([]byte, error) {
 	for {
-		if len(r.buf) >= wire.EventHeaderSize {
+		// A reply may end inside an event (Pravega's replies end anywhere,
+		// Sluice's at its read size): scan only a complete record.
+		if complete(r.buf) {
 			s := wire.NewEventScanner(r.buf)
 			if s.Scan() {
 				ev := s.Event()
@@ -157,6 +160,17 @@ func (r *SegmentReader) ReadEvent(ctx context.Context) ([]byte, error) {
 			return nil, err
 		}
 	}
+}
+
+// complete reports whether buf starts with a whole event record (or with a
+// header that is bad, which the scanner then reports).
+func complete(buf []byte) bool {
+	if len(buf) < wire.EventHeaderSize {
+		return false
+	}
+	n := int64(int32(binary.BigEndian.Uint32(buf[4:])))
+	bad := binary.BigEndian.Uint32(buf) != 0 || n < 0
+	return bad || int64(len(buf)) >= int64(wire.EventHeaderSize)+n
 }
 
 // fill appends the next reply's data to buf; io.EOF at the end.

@@ -116,3 +116,37 @@ func TestSegmentReaderTail(t *testing.T) {
 		t.Fatalf("successors of a sealed stream's segment: %v %v", succ, err)
 	}
 }
+
+// TestReadEventAcrossReplies: events larger than a third of the read size
+// end up split between two read replies; ReadEvent fetches the rest
+// instead of failing (Pravega's replies end at any byte).
+func TestReadEventAcrossReplies(t *testing.T) {
+	ctx := t.Context()
+	c := newTestClient(t)
+	scope, stream := newStream(t, c, 1)
+	w, err := c.NewEventWriter(ctx, scope, stream, WriterConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := make([]byte, 300<<10)
+	for i := range 10 {
+		big[0] = byte(i)
+		if err := w.Write(ctx, "k", big); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	segs, err := c.StreamManager().CurrentSegments(ctx, scope, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := c.NewSegmentReader(segs[0].Segment, 0, -1)
+	for i := range 10 {
+		ev, err := r.ReadEvent(ctx)
+		if err != nil || len(ev) != len(big) || ev[0] != byte(i) {
+			t.Fatalf("event %d: %d bytes, %v", i, len(ev), err)
+		}
+	}
+}
