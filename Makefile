@@ -13,7 +13,7 @@ DATA      ?= ./data
 FUZZTIME  ?= 10s
 # Fuzz targets run briefly by `make test`: package:FuzzName pairs.
 
-.PHONY: all build run test unit fuzz-short lint bench tools clean proto proto-check proto-tools interop interop-pravega tools-versitygw
+.PHONY: all build run test unit fuzz-short lint bench bench-suite tools clean proto proto-check proto-tools interop interop-pravega tools-versitygw
 
 all: build
 
@@ -111,8 +111,25 @@ $(PROTOC_GEN_GO):
 $(PROTOC_GEN_GO_GRPC):
 	GOBIN=$(dir $@) $(GO) install google.golang.org/grpc/cmd/protoc-gen-go-grpc@$(PROTOC_GEN_GO_GRPC_VERSION)
 
+## bench: the Go micro-benchmarks (go test -bench); with W=<workloads> it runs the harness instead (bench-suite).
 bench:
+ifeq ($(W),)
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+else
+	$(MAKE) bench-suite W=$(W)
+endif
+
+## bench-suite: the benchmark harness (bench/README.md): Sluice and its peers side by side on this machine,
+## with the physical limits measured in the same run. Not part of `make test`.
+##   make bench-suite                          every workload on $(BENCH_SYSTEMS)
+##   make bench W=W1                           one workload (or W=W1,W5)
+##   make bench-suite BENCH_OUT=bench/results/$$(date +%F) BENCH_ARGS='-duration 10s'
+BENCH_SYSTEMS ?= sluice,nats,nats-sync-always,pravega
+BENCH_OUT     ?= bench/runs/$(shell date -u +%Y-%m-%dT%H%M%SZ)
+BENCH_ARGS    ?=
+bench-suite: build
+	$(GO) run ./bench/cmd/sluicebench -w $(or $(W),all) -systems $(BENCH_SYSTEMS) -sluice-bin $(BIN) \
+		-out $(BENCH_OUT) $(BENCH_ARGS)
 
 ## interop: the real Pravega clients (Python pravega 0.3.8, Java pravega-client 0.13.0) against a fresh
 ## `sluice standalone`; fails instead of skipping when something is missing. `make test` runs the same test

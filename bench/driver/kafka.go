@@ -1,0 +1,188 @@
+package driver
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/twmb/franz-go/pkg/kadm"
+	"github.com/twmb/franz-go/pkg/kgo"
+)
+
+// Kafka runs a real Apache Kafka broker (KRaft, one node, jars from Maven
+// Central) through bench/peers/kafka/run.sh and drives it with franz-go:
+// acks=all, idempotent producer for exactly-once (off: idempotence
+// disabled), a consumer group for readers. Segments are partitions; the
+// default partitioner hashes the key (murmur2), as Kafka's Java client.
+type Kafka struct {
+	Scripts string
+	// FlushEveryMessage starts the broker with log.flush.interval.messages=1
+	// (fsync after every append); otherwise Kafka's default (page cache).
+	FlushEveryMessage bool
+}
+
+const kafkaAddr = "127.0.0.1:19092"
+
+// Name is the system name in reports.
+func (k Kafka) Name() string {
+	if k.FlushEveryMessage {
+		return "kafka-flush"
+	}
+	return "kafka"
+}
+
+// Durability says when a write is acknowledged.
+func (k Kafka) Durability() string {
+	if k.FlushEveryMessage {
+		return "fsync before ack (flush.messages=1)"
+	}
+	return "no fsync before ack (page cache)"
+}
+
+type kafkaServer struct {
+	k   Kafka
+	dir string
+	pid int
+}
+
+// Start runs a fresh server with its data under dir.
+func (k Kafka) Start(ctx context.Context, dir string) (Server, error) {
+	s := &kafkaServer{k: k, dir: filepath.Join(dir, "kafka")}
+	return s, s.start(ctx)
+}
+
+func (s *kafkaServer) start(ctx context.Context) error {
+	cmd := exec.CommandContext(ctx, "bash", filepath.Join(s.k.Scripts, "run.sh"), s.dir)
+	if s.k.FlushEveryMessage {
+		cmd.Env = append(cmd.Environ(), "KAFKA_FLUSH_MESSAGES=1")
+	}
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("kafka run.sh: %w: %s", err, tail(errb.String(), 2000))
+	}
+	for _, l := range strings.Split(out.String(), "\n") {
+		if v, ok := strings.CutPrefix(strings.TrimSpace(l), "PID="); ok {
+			s.pid, _ = strconv.Atoi(v)
+		}
+	}
+	if s.pid == 0 {
+		return fmt.Errorf("kafka run.sh printed no PID: %s", out.String())
+	}
+	return nil
+}
+
+func (s *kafkaServer) PID() int { return s.pid }
+
+func (s *kafkaServer) Kill() error {
+	if err := syscall.Kill(s.pid, syscall.SIGKILL); err != nil {
+		return err
+	}
+	for syscall.Kill(s.pid, 0) == nil {
+		time.Sleep(50 * time.Millisecond)
+	}
+	return nil
+}
+
+func (s *kafkaServer) Restart(ctx context.Context) error { return s.start(ctx) }
+
+func (s *kafkaServer) Stop(ctx context.Context) error {
+	out, err := exec.CommandContext(ctx, "bash", filepath.Join(s.k.Scripts, "stop.sh"), s.dir, "--wipe").CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("kafka stop.sh: %w: %s", err, out)
+	}
+	return nil
+}
+
+type kafkaClient struct {
+	admin *kgo.Client
+}
+
+func (s *kafkaServer) Connect(context.Context) (Client, error) {
+	c, err := kgo.NewClient(kgo.SeedBrokers(kafkaAddr))
+	if err != nil {
+		return nil, err
+	}
+	return &kafkaClient{admin: c}, nil
+}
+
+func (c *kafkaClient) CreateStream(ctx context.Context, name string, segments int) error {
+	resp, err := kadm.NewClient(c.admin).CreateTopic(ctx, int32(segments), 1, nil, name)
+	if err != nil {
+		return err
+	}
+	return resp.Err
+}
+
+func (c *kafkaClient) Close() error {
+	c.admin.Close()
+	return nil
+}
+
+type kafkaWriter struct {
+	cl    *kgo.Client
+	topic string
+	onAck func(Meta, error)
+}
+
+func (c *kafkaClient) NewWriter(_ context.Context, stream string, o WriterOptions) (Writer, error) {
+	if o.TxnEvents > 0 {
+		return nil, fmt.Errorf("transactions: %w (harness)", ErrUnsupported)
+	}
+	opts := []kgo.Opt{kgo.SeedBrokers(kafkaAddr), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(0),
+		kgo.MaxBufferedRecords(100_000), kgo.DefaultProduceTopic(stream)}
+	if !o.ExactlyOnce {
+		opts = append(opts, kgo.DisableIdempotentWrite())
+	}
+	cl, err := kgo.NewClient(opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &kafkaWriter{cl: cl, topic: stream, onAck: o.OnAck}, nil
+}
+
+func (w *kafkaWriter) Write(ctx context.Context, key string, payload []byte) error {
+	w.cl.Produce(ctx, &kgo.Record{Key: []byte(key), Value: payload}, func(r *kgo.Record, err error) {
+		m, _ := ParseMeta(r.Value)
+		w.onAck(m, err)
+	})
+	return nil
+}
+
+func (w *kafkaWriter) Close(ctx context.Context) error {
+	err := w.cl.Flush(ctx)
+	w.cl.Close()
+	return err
+}
+
+type kafkaReader struct {
+	topic, group string
+}
+
+func (c *kafkaClient) NewReaders(_ context.Context, stream string, n int) ([]Reader, error) {
+	out := make([]Reader, n)
+	for i := range out {
+		out[i] = &kafkaReader{topic: stream, group: stream + "-group"}
+	}
+	return out, nil
+}
+
+func (r *kafkaReader) Run(ctx context.Context, fn func([]byte)) error {
+	cl, err := kgo.NewClient(kgo.SeedBrokers(kafkaAddr), kgo.ConsumeTopics(r.topic), kgo.ConsumerGroup(r.group),
+		kgo.ConsumeResetOffset(kgo.NewOffset().AtStart()), kgo.FetchMaxWait(100*time.Millisecond))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	for ctx.Err() == nil {
+		fs := cl.PollFetches(ctx)
+		fs.EachRecord(func(rec *kgo.Record) { fn(rec.Value) })
+	}
+	return nil
+}

@@ -1,0 +1,308 @@
+package driver
+
+import (
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"sync"
+	"time"
+
+	"github.com/sluicestream/sluice/client"
+)
+
+// benchScope is the scope every Pravega-protocol stream is created in.
+const benchScope = "bench"
+
+// flushers bounds the Flush calls a writer keeps outstanding; see
+// protoWriter.
+const flushers = 32
+
+// protoClient drives a Pravega-protocol server (Sluice, or real Pravega)
+// through the Sluice Go client.
+type protoClient struct {
+	c *client.Client
+}
+
+func connectProto(ctx context.Context, uri string) (*protoClient, error) {
+	c, err := client.New(ctx, uri)
+	if err != nil {
+		return nil, err
+	}
+	return &protoClient{c: c}, nil
+}
+
+func (p *protoClient) CreateStream(ctx context.Context, name string, segments int) error {
+	m := p.c.StreamManager()
+	if err := m.CreateScope(ctx, benchScope); err != nil && !errors.Is(err, client.ErrScopeExists) {
+		return err
+	}
+	err := m.CreateStream(ctx, benchScope, name, client.StreamConfig{Scaling: client.Fixed(int32(segments))})
+	if err != nil && !errors.Is(err, client.ErrStreamExists) {
+		return err
+	}
+	return nil
+}
+
+func (p *protoClient) Close() error { return p.c.Close() }
+
+// protoWriter turns the client's EventWriter, which has Write and Flush but
+// no per-event acknowledgement, into per-event acks: a flusher keeps up to
+// `flushers` Flush calls outstanding, each started after the events it
+// covers were accepted; when one returns, every event written before it
+// started is durable. An event's ack time is therefore the return of the
+// first Flush that covers it: an upper bound, later than the true
+// acknowledgement by at most the time between two Flush starts.
+type protoWriter struct {
+	w     *client.EventWriter
+	onAck func(Meta, error)
+
+	mu      sync.Mutex
+	pending []Meta // events written, not yet acknowledged, in order
+	written uint64 // events written since the start
+	acked   uint64 // events acknowledged (pending[0] is event acked+1)
+	kick    chan struct{}
+	sem     chan struct{}
+	stop    chan struct{}
+	ctx     context.Context // ends the outstanding Flush calls on Close
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup
+}
+
+func (p *protoClient) NewWriter(ctx context.Context, stream string, o WriterOptions) (Writer, error) {
+	if o.TxnEvents > 0 {
+		return nil, fmt.Errorf("transactions: %w (the Sluice Go client has no transactions yet)", ErrUnsupported)
+	}
+	w, err := p.c.NewEventWriter(ctx, benchScope, stream, client.WriterConfig{})
+	if err != nil {
+		return nil, err
+	}
+	pw := &protoWriter{w: w, onAck: o.OnAck, kick: make(chan struct{}, 1),
+		sem: make(chan struct{}, flushers), stop: make(chan struct{})}
+	pw.ctx, pw.cancel = context.WithCancel(context.Background())
+	pw.wg.Add(1)
+	go pw.flushLoop()
+	return pw, nil
+}
+
+func (pw *protoWriter) Write(ctx context.Context, key string, payload []byte) error {
+	m, _ := ParseMeta(payload)
+	if err := pw.w.Write(ctx, key, payload); err != nil {
+		return err
+	}
+	pw.mu.Lock()
+	pw.pending = append(pw.pending, m)
+	pw.written++
+	pw.mu.Unlock()
+	select {
+	case pw.kick <- struct{}{}:
+	default:
+	}
+	return nil
+}
+
+func (pw *protoWriter) flushLoop() {
+	defer pw.wg.Done()
+	var marked uint64
+	for {
+		select {
+		case <-pw.kick:
+		case <-pw.stop:
+			return
+		}
+		select {
+		case pw.sem <- struct{}{}:
+		case <-pw.stop:
+			return
+		}
+		pw.mu.Lock()
+		n := pw.written
+		pw.mu.Unlock()
+		if n == marked {
+			<-pw.sem
+			continue
+		}
+		marked = n
+		pw.wg.Add(1)
+		go func() {
+			defer pw.wg.Done()
+			err := pw.w.Flush(pw.ctx)
+			if pw.ctx.Err() == nil {
+				pw.complete(n, err)
+			}
+			<-pw.sem
+		}()
+	}
+}
+
+// complete acknowledges the events up to number n.
+func (pw *protoWriter) complete(n uint64, err error) {
+	pw.mu.Lock()
+	if n <= pw.acked {
+		pw.mu.Unlock()
+		return
+	}
+	k := n - pw.acked
+	done := pw.pending[:k]
+	pw.pending = pw.pending[k:]
+	pw.acked = n
+	pw.mu.Unlock()
+	for _, m := range done {
+		pw.onAck(m, err)
+	}
+}
+
+func (pw *protoWriter) Close(ctx context.Context) error {
+	err := pw.w.Flush(ctx)
+	pw.mu.Lock()
+	n := pw.written
+	pw.mu.Unlock()
+	if err == nil {
+		pw.complete(n, nil)
+	}
+	close(pw.stop)
+	pw.cancel()
+	pw.wg.Wait()
+	if cerr := pw.w.Close(ctx); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// protoReaders is not a reader group (the Go client has none yet): each
+// segment gets its own low-level SegmentReader, following successors when a
+// segment is sealed; the segments are dealt round-robin to the n readers.
+type protoReader struct {
+	c    *client.Client
+	segs []client.Segment
+}
+
+func (p *protoClient) NewReaders(ctx context.Context, stream string, n int) ([]Reader, error) {
+	segs, err := p.c.StreamManager().CurrentSegments(ctx, benchScope, stream)
+	if err != nil {
+		return nil, err
+	}
+	rs := make([]*protoReader, n)
+	for i := range rs {
+		rs[i] = &protoReader{c: p.c}
+	}
+	for i, s := range segs {
+		rs[i%n].segs = append(rs[i%n].segs, s.Segment)
+	}
+	out := make([]Reader, n)
+	for i, r := range rs {
+		out[i] = r
+	}
+	return out, nil
+}
+
+func (r *protoReader) Run(ctx context.Context, fn func([]byte)) error {
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		first error
+		seen  = map[int64]bool{}
+	)
+	var read func(seg client.Segment)
+	read = func(seg client.Segment) {
+		defer wg.Done()
+		sr := r.c.NewSegmentReader(seg, 0, -1)
+		var buf []byte
+		for {
+			data, err := sr.Read(ctx)
+			if errors.Is(err, io.EOF) {
+				succ, serr := r.c.Successors(ctx, seg)
+				if serr != nil {
+					err = serr
+				} else {
+					mu.Lock()
+					for _, s := range succ {
+						if !seen[s.Range.ID] {
+							seen[s.Range.ID] = true
+							wg.Add(1)
+							go read(s.Range.Segment)
+						}
+					}
+					mu.Unlock()
+					return
+				}
+			}
+			if err != nil {
+				if ctx.Err() == nil {
+					mu.Lock()
+					if first == nil {
+						first = err
+					}
+					mu.Unlock()
+				}
+				return
+			}
+			buf = append(buf, data...)
+			n, err := splitEvents(buf, fn)
+			if err != nil {
+				mu.Lock()
+				if first == nil {
+					first = fmt.Errorf("read %s: %w", seg, err)
+				}
+				mu.Unlock()
+				return
+			}
+			buf = append(buf[:0], buf[n:]...)
+		}
+	}
+	for _, s := range r.segs {
+		seen[s.ID] = true
+	}
+	for _, s := range r.segs {
+		wg.Add(1)
+		go read(s)
+	}
+	wg.Wait()
+	return first
+}
+
+// splitEvents calls fn with every whole event record in data (8-byte
+// header: int32 type 0, int32 length; then the payload) and returns the
+// bytes consumed; a partial record at the end waits for more data.
+//
+// The driver frames events itself instead of calling SegmentReader.ReadEvent,
+// which fails with ErrProtocol when a read reply ends inside an event (real
+// Pravega's replies do; see bench/README.md).
+func splitEvents(data []byte, fn func([]byte)) (int, error) {
+	off := 0
+	for len(data)-off >= 8 {
+		typ := int32(binary.BigEndian.Uint32(data[off:]))
+		n := int(int32(binary.BigEndian.Uint32(data[off+4:])))
+		if typ != 0 || n < 0 {
+			return off, fmt.Errorf("bad event header at %d: type %d length %d", off, typ, n)
+		}
+		if len(data)-off-8 < n {
+			break
+		}
+		fn(data[off+8 : off+8+n])
+		off += 8 + n
+	}
+	return off, nil
+}
+
+// waitController retries connecting until the controller answers.
+func waitController(ctx context.Context, uri string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	for {
+		c, err := client.New(ctx, uri)
+		if err == nil {
+			_, err = c.StreamManager().ScopeExists(ctx, benchScope)
+			_ = c.Close()
+			if err == nil {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("controller %s not ready: %w", uri, err)
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
