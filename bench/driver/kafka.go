@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -132,11 +133,16 @@ type kafkaWriter struct {
 }
 
 func (c *kafkaClient) NewWriter(_ context.Context, stream string, o WriterOptions) (Writer, error) {
-	if o.TxnEvents > 0 {
-		return nil, fmt.Errorf("transactions: %w (harness)", ErrUnsupported)
-	}
 	opts := []kgo.Opt{kgo.SeedBrokers(kafkaAddr), kgo.RequiredAcks(kgo.AllISRAcks()), kgo.ProducerLinger(0),
 		kgo.MaxBufferedRecords(100_000), kgo.DefaultProduceTopic(stream)}
+	if o.TxnEvents > 0 {
+		opts = append(opts, kgo.TransactionalID(fmt.Sprintf("bench-%s-%d", stream, time.Now().UnixNano())))
+		cl, err := kgo.NewClient(opts...)
+		if err != nil {
+			return nil, err
+		}
+		return &kafkaTxnWriter{cl: cl, n: o.TxnEvents, onAck: o.OnAck}, nil
+	}
 	if !o.ExactlyOnce {
 		opts = append(opts, kgo.DisableIdempotentWrite())
 	}
@@ -157,6 +163,75 @@ func (w *kafkaWriter) Write(ctx context.Context, key string, payload []byte) err
 
 func (w *kafkaWriter) Close(ctx context.Context) error {
 	err := w.cl.Flush(ctx)
+	w.cl.Close()
+	return err
+}
+
+// kafkaTxnWriter groups every n records into a Kafka transaction. A
+// producer has at most one open transaction, so the commit (Flush, then
+// EndTransaction) runs inside the Write that completes a group and the
+// writer waits for it; every record of the group is acknowledged when
+// EndTransaction returns.
+type kafkaTxnWriter struct {
+	cl    *kgo.Client
+	n     int
+	onAck func(Meta, error)
+
+	metas []Meta
+	mu    sync.Mutex
+	err   error // first produce error of the open transaction
+}
+
+func (w *kafkaTxnWriter) Write(ctx context.Context, key string, payload []byte) error {
+	if len(w.metas) == 0 {
+		if err := w.cl.BeginTransaction(); err != nil {
+			return err
+		}
+	}
+	m, _ := ParseMeta(payload)
+	w.metas = append(w.metas, m)
+	w.cl.Produce(ctx, &kgo.Record{Key: []byte(key), Value: payload}, func(_ *kgo.Record, err error) {
+		if err != nil {
+			w.mu.Lock()
+			if w.err == nil {
+				w.err = err
+			}
+			w.mu.Unlock()
+		}
+	})
+	if len(w.metas) >= w.n {
+		return w.commit(ctx)
+	}
+	return nil
+}
+
+func (w *kafkaTxnWriter) commit(ctx context.Context) error {
+	err := w.cl.Flush(ctx)
+	w.mu.Lock()
+	if err == nil {
+		err = w.err
+	}
+	w.err = nil
+	w.mu.Unlock()
+	commit := kgo.TryCommit
+	if err != nil {
+		commit = kgo.TryAbort
+	}
+	if eerr := w.cl.EndTransaction(ctx, commit); err == nil {
+		err = eerr
+	}
+	for _, m := range w.metas {
+		w.onAck(m, err)
+	}
+	w.metas = w.metas[:0]
+	return err
+}
+
+func (w *kafkaTxnWriter) Close(ctx context.Context) error {
+	var err error
+	if len(w.metas) > 0 {
+		err = w.commit(ctx)
+	}
 	w.cl.Close()
 	return err
 }

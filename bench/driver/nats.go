@@ -134,7 +134,7 @@ var writerIDs atomic.Int64
 
 func (c *natsClient) NewWriter(ctx context.Context, stream string, o WriterOptions) (Writer, error) {
 	if o.TxnEvents > 0 {
-		return nil, fmt.Errorf("transactions: %w", ErrUnsupported)
+		return nil, fmt.Errorf("transactions: %w (JetStream has no multi-subject transactions; its atomic batch publish is not driven by this harness)", ErrUnsupported)
 	}
 	// Each writer has its own connection, as separate applications would.
 	nc, err := nats.Connect(c.nc.ConnectedUrl(), nats.MaxReconnects(-1), nats.ReconnectWait(100*time.Millisecond))

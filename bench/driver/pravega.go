@@ -33,7 +33,8 @@ func (Pravega) Durability() string {
 
 // Notes are the caveats the report prints.
 func (Pravega) Notes() []string {
-	return []string{"real Pravega 0.13.0 standalone driven by the Sluice Go client (Pravega wire protocol); tier 1 is in memory, so nothing is durable"}
+	return []string{"real Pravega 0.13.0 standalone driven by the Sluice Go client (Pravega wire protocol); tier 1 is in memory, so nothing is durable",
+		"W5 readers are low-level segment readers dealt round-robin, not a reader group: Pravega keeps reader-group state Java-serialized and the Go client's reader group uses the Rust/Python format"}
 }
 
 type pravegaServer struct {
@@ -78,7 +79,16 @@ func tail(s string, n int) string {
 
 func (s *pravegaServer) PID() int { return s.pid }
 
-func (s *pravegaServer) Connect(ctx context.Context) (Client, error) { return connectProto(ctx, s.uri) }
+// Connect opens a Go client; its readers are low-level segment readers,
+// not a reader group (Pravega keeps reader-group state Java-serialized).
+func (s *pravegaServer) Connect(ctx context.Context) (Client, error) {
+	c, err := connectProto(ctx, s.uri)
+	if err != nil {
+		return nil, err
+	}
+	c.segmentReaders = true
+	return c, nil
+}
 
 func (s *pravegaServer) Kill() error {
 	return fmt.Errorf("kill: %w (standalone Pravega keeps tier 1 in memory)", ErrUnsupported)

@@ -23,6 +23,11 @@ const flushers = 32
 // through the Sluice Go client.
 type protoClient struct {
 	c *client.Client
+	// segmentReaders makes NewReaders deal the segments to low-level
+	// SegmentReaders instead of using a reader group (real Pravega: its
+	// reader-group state is Java-serialized, the Go client's is the Rust
+	// client's format, so a Go reader group cannot run against it).
+	segmentReaders bool
 }
 
 func connectProto(ctx context.Context, uri string) (*protoClient, error) {
@@ -72,7 +77,7 @@ type protoWriter struct {
 
 func (p *protoClient) NewWriter(ctx context.Context, stream string, o WriterOptions) (Writer, error) {
 	if o.TxnEvents > 0 {
-		return nil, fmt.Errorf("transactions: %w (the Sluice Go client has no transactions yet)", ErrUnsupported)
+		return p.newTxnWriter(stream, o), nil
 	}
 	w, err := p.c.NewEventWriter(ctx, benchScope, stream, client.WriterConfig{})
 	if err != nil {
@@ -170,15 +175,68 @@ func (pw *protoWriter) Close(ctx context.Context) error {
 	return err
 }
 
-// protoReaders is not a reader group (the Go client has none yet): each
-// segment gets its own low-level SegmentReader, following successors when a
-// segment is sealed; the segments are dealt round-robin to the n readers.
+// NewReaders opens a reader group on the stream (from its head) with n
+// readers, or, with segmentReaders, n sets of low-level segment readers.
+func (p *protoClient) NewReaders(ctx context.Context, stream string, n int) ([]Reader, error) {
+	if p.segmentReaders {
+		return p.newSegmentReaders(ctx, stream, n)
+	}
+	g, err := p.c.CreateReaderGroup(ctx, benchScope, "rg-"+stream, client.ReaderGroupConfig{
+		Streams:         []client.GroupStream{{Scope: benchScope, Stream: stream}},
+		RefreshInterval: groupRefresh,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Reader, n)
+	for i := range out {
+		r, err := g.NewReader(ctx, fmt.Sprintf("reader-%d", i))
+		if err != nil {
+			return nil, err
+		}
+		out[i] = &groupReader{r: r}
+	}
+	return out, nil
+}
+
+// groupRefresh is how often a group reader rebalances and reports its
+// positions (the client's default is 3 s, too slow for a 2 s warm-up).
+const groupRefresh = time.Second
+
+// groupReader is one reader of a Go-client reader group.
+type groupReader struct {
+	r *client.Reader
+}
+
+func (g *groupReader) Run(ctx context.Context, fn func([]byte)) error {
+	defer func() {
+		cctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		_ = g.r.Close(cctx)
+		cancel()
+	}()
+	for {
+		ev, err := g.r.ReadNext(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			return err
+		}
+		if ev.Checkpoint == "" {
+			fn(ev.Event)
+		}
+	}
+}
+
+// protoReader is not a reader group: each segment gets its own low-level
+// SegmentReader, following successors when a segment is sealed; the
+// segments are dealt round-robin to the n readers. Used for real Pravega.
 type protoReader struct {
 	c    *client.Client
 	segs []client.Segment
 }
 
-func (p *protoClient) NewReaders(ctx context.Context, stream string, n int) ([]Reader, error) {
+func (p *protoClient) newSegmentReaders(ctx context.Context, stream string, n int) ([]Reader, error) {
 	segs, err := p.c.StreamManager().CurrentSegments(ctx, benchScope, stream)
 	if err != nil {
 		return nil, err
