@@ -2,7 +2,6 @@ package client
 
 import (
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -244,8 +243,5 @@ func (r *RevisionedStream) CompareAndSetMark(ctx context.Context, expected Revis
 // markAttribute is the RevisionStreamClientMark attribute id on the wire.
 func markAttribute() wire.UUID {
 	m := naming.RevisionStreamClientMark()
-	var u wire.UUID
-	binary.BigEndian.PutUint64(u[:8], m.MSB)
-	binary.BigEndian.PutUint64(u[8:], m.LSB)
-	return u
+	return wire.UUIDFromHalves(int64(m.MSB), int64(m.LSB))
 }

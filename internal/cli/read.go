@@ -69,7 +69,7 @@ key's events come in order). --from tail with --follow shows only new events.
 // readEvent is one event with where it was read.
 type readEvent struct {
 	Segment string `json:"segment"`
-	Offset  int64  `json:"offset"`
+	Offset  *int64 `json:"offset,omitempty"` // absent where the read path does not know it
 	Event   string `json:"event"`
 	Base64  bool   `json:"base64,omitempty"`
 }
@@ -135,11 +135,17 @@ func runRead(ctx context.Context, cmd *cobra.Command, c *client.Client, scope, s
 	return nil
 }
 
+// toReadEvent describes an event read at offset (-1: not known, as in
+// reads between stream cuts).
 func toReadEvent(seg client.Segment, offset int64, ev []byte) readEvent {
-	if utf8.Valid(ev) {
-		return readEvent{Segment: seg.Name(), Offset: offset, Event: string(ev)}
+	r := readEvent{Segment: seg.Name(), Event: string(ev)}
+	if offset >= 0 {
+		r.Offset = &offset
 	}
-	return readEvent{Segment: seg.Name(), Offset: offset, Event: base64Std(ev), Base64: true}
+	if !utf8.Valid(ev) {
+		r.Event, r.Base64 = base64Std(ev), true
+	}
+	return r
 }
 
 // follow reads every segment of the cut from its position and then their

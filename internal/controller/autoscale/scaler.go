@@ -193,18 +193,17 @@ func (s *Scaler) decide(k streamKey) error {
 	ev := Event{Time: now, Scope: k.scope, Stream: k.stream, Sealed: d.Seal, Ranges: d.Ranges, Reason: d.Reason}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// A refused scale also waits for the cooldown, rather than being tried
+	// again at every report.
+	st.LastScale = now
 	switch {
 	case err != nil:
 		ev.Err = err.Error()
 		s.total.failed++
-		// Try again after the cooldown rather than at every report.
-		st.LastScale = now
 	case len(d.Ranges) > len(d.Seal):
 		s.total.splits++
-		st.LastScale = now
 	default:
 		s.total.merges++
-		st.LastScale = now
 	}
 	evs := append(s.events[k], ev)
 	if len(evs) > maxEvents {
