@@ -224,7 +224,11 @@ func (c *Container) flush(ctx context.Context, all bool) error {
 	}
 	c.mu.Unlock()
 
-	var buf []byte
+	if len(items) == 0 {
+		return nil
+	}
+	buf := chunkBuffers.get()
+	defer func() { chunkBuffers.put(buf) }()
 	for _, it := range items {
 		buf = buf[:0]
 		for _, p := range it.parts {

@@ -26,6 +26,10 @@ type Options struct {
 	// it. A single record larger than the bound is admitted when nothing
 	// else is pending. Default 64 MiB.
 	MaxBufferedBytes int
+	// ConcurrentSyncs is how many group commits may be syncing at once
+	// (default 4). The writer takes the next batch while earlier fsyncs
+	// run; the disk merges the concurrent flushes.
+	ConcurrentSyncs int
 	// Logger receives recovery and failure reports; nil discards them.
 	Logger *slog.Logger
 }
@@ -33,12 +37,13 @@ type Options struct {
 const (
 	defaultFileSize         = 128 << 20
 	defaultMaxBufferedBytes = 64 << 20
+	defaultConcurrentSyncs  = 4
 )
 
 // Journal is a node's tier-1 durable log: one append-only sequence of files
 // that multiplexes the logical logs (Log) of all containers on the node.
-// One goroutine writes and syncs everything appended, from all logs, as one
-// group commit, while the next batch accumulates.
+// One goroutine writes everything appended, from all logs, as one group
+// commit and starts its fsync, while the next batch accumulates.
 //
 // Lock order: Journal.mu only. Listeners are called with no lock held.
 type Journal struct {
@@ -53,7 +58,8 @@ type Journal struct {
 		buf      []byte       // records appended since the last swap
 		entries  []batchEntry // per-log summary of buf
 		gen      uint64       // identifies the batch accumulating in buf
-		inflight int          // bytes of the batch being committed
+		inflight int          // bytes of batches written but not yet durable
+		synced   []syncResult // fsyncs finished, for the writer to take
 		closing  bool         // Close was called
 		failed   error        // wraps ErrFailed once a write or sync failed
 	}
@@ -61,6 +67,7 @@ type Journal struct {
 	space sync.Cond // appenders wait for buffer space; on mu
 	done  chan struct{}
 	prep  preparer
+	rm    remover
 
 	w     writer // owned by the writer goroutine (by Open before it starts)
 	stats counters
@@ -106,11 +113,15 @@ func Open(fsys vfs.FS, dir string, opts Options) (*Journal, error) {
 	if opts.MaxBufferedBytes <= 0 {
 		opts.MaxBufferedBytes = defaultMaxBufferedBytes
 	}
+	if opts.ConcurrentSyncs <= 0 {
+		opts.ConcurrentSyncs = defaultConcurrentSyncs
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	j := &Journal{fs: fsys, dir: dir, opts: opts, logger: opts.Logger, done: make(chan struct{})}
 	j.prep.stop = make(chan struct{})
+	j.rm.idle.L = &j.rm.mu
 	j.mu.logs = make(map[uint32]*Log)
 	j.mu.gen = 1
 	j.work.L = &j.mu.Mutex
@@ -172,6 +183,7 @@ func (j *Journal) Close() error {
 
 	<-j.done
 	j.stopPreparing()
+	j.waitRemoved()
 	var err error
 	j.mu.Lock()
 	failed := j.mu.failed != nil
@@ -182,6 +194,7 @@ func (j *Journal) Close() error {
 			err = j.w.active.Sync()
 		}
 	}
+	j.closeLanes()
 	if j.w.active != nil {
 		if cerr := j.w.active.Close(); err == nil {
 			err = cerr

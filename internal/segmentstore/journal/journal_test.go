@@ -106,12 +106,13 @@ func TestTruncateDeletesFilesOnlyWhenAllContainersMovedPast(t *testing.T) {
 	if filesBefore < 5 {
 		t.Fatalf("only %d files", filesBefore)
 	}
-	// sync makes the truncations durable and waits until the writer has
-	// deleted files: it deletes them after the commit's reports, before
-	// it takes the next batch.
+	// sync makes the truncations durable and waits until the files are
+	// deleted: the writer hands them to the remover after the commit's
+	// reports, before it takes the next batch.
 	sync := func() {
 		ta.wait(t, appendN(t, a, 1))
 		ta.wait(t, appendN(t, a, 1))
+		j.WaitRemoved()
 	}
 	if err := a.Truncate(a.LastSeq()); err != nil {
 		t.Fatal(err)
