@@ -55,6 +55,18 @@ type pendingEvent struct {
 	data []byte  // the event record: 8-byte header and payload
 	num  int64   // event number in the current segment writer
 	gen  uint64  // flush generation (flow)
+	// done, if set, learns the event's fate (WriteAsync); it is called
+	// with no lock held.
+	done func(error)
+}
+
+// callDone tells the events that asked for it (WriteAsync) their outcome.
+func callDone(evs []*pendingEvent, err error) {
+	for _, ev := range evs {
+		if ev.done != nil {
+			ev.done(err)
+		}
+	}
 }
 
 func newSegmentWriter(w *EventWriter, seg Segment) *segmentWriter {
@@ -193,42 +205,54 @@ func (sw *segmentWriter) setup(ctx context.Context) error {
 
 // established installs s after AppendSetup: events up to last are stored.
 func (sw *segmentWriter) established(s *appendSession, last int64) {
+	var acked []*pendingEvent
 	sw.mu.Lock()
 	if sw.mu.state == segOpen && !s.conn.dead() {
 		sw.w.setups.Add(1)
 		sw.mu.session = s
 		sw.mu.sent = 0
-		sw.ackLocked(last)
+		acked = sw.ackLocked(last, acked)
 	}
 	sw.mu.Unlock()
+	callDone(acked, nil)
 }
 
 // acked handles DataAppended: events up to num are stored.
 func (sw *segmentWriter) acked(s *appendSession, num, offset int64) {
 	sw.mu.Lock()
-	defer sw.mu.Unlock()
 	if sw.mu.session != s {
+		sw.mu.Unlock()
 		return
 	}
 	if offset >= 0 {
 		sw.mu.offset = offset
 	}
-	sw.ackLocked(num)
+	cbs := sw.ackLocked(num, nil)
+	sw.mu.Unlock()
+	callDone(cbs, nil) // after unlocking: a callback may Write
 }
 
-func (sw *segmentWriter) ackLocked(num int64) {
+// ackLocked completes the events up to num and appends those that want a
+// callback to cbs, for the caller to call after unlocking.
+func (sw *segmentWriter) ackLocked(num int64, cbs []*pendingEvent) []*pendingEvent {
 	q := sw.mu.queue
 	n := 0
 	for n < len(q) && q[n].num <= num {
 		n++
 	}
 	if n == 0 {
-		return
+		return cbs
 	}
 	sw.w.flow.release(q[:n])
+	for _, ev := range q[:n] {
+		if ev.done != nil {
+			cbs = append(cbs, ev)
+		}
+	}
 	clear(q[:n])
 	sw.mu.queue = q[n:]
 	sw.mu.sent = max(0, sw.mu.sent-n)
+	return cbs
 }
 
 // broken drops session s; run sets up a new one and resends.
@@ -275,6 +299,7 @@ func (sw *segmentWriter) failed(s *appendSession, err error) {
 	sw.signal()
 	sw.w.fail(err)
 	sw.w.flow.release(q)
+	callDone(q, err)
 }
 
 // takeQueue returns the unacknowledged events of a sealed writer.

@@ -137,6 +137,22 @@ func (w *EventWriter) Write(ctx context.Context, routingKey string, event []byte
 	return w.submit(ctx, ev)
 }
 
+// WriteAsync is Write with a per-event acknowledgement, like the Java
+// client's writeEvent future: done is called once, from a goroutine of the
+// writer, with nil when the event is durably stored, or with the writer's
+// error when it can no longer be (a failure, or Close before it was
+// stored). If WriteAsync returns an error, the event was not accepted and
+// done is not called. done must not block for long: it delays the
+// acknowledgements of other events.
+func (w *EventWriter) WriteAsync(ctx context.Context, routingKey string, event []byte, done func(error)) error {
+	if len(event) > MaxEventSize {
+		return fmt.Errorf("write %d bytes: %w", len(event), ErrEventTooLarge)
+	}
+	ev := &pendingEvent{key: naming.RoutingKeyToKey(routingKey),
+		data: wire.AppendEvent(make([]byte, 0, wire.EventHeaderSize+len(event)), event), done: done}
+	return w.submit(ctx, ev)
+}
+
 // submit queues ev (its data framed or raw) for the segment of its key.
 func (w *EventWriter) submit(ctx context.Context, ev *pendingEvent) error {
 	if err := w.flow.acquire(ctx, ev); err != nil {
@@ -193,6 +209,7 @@ func (w *EventWriter) stop(cause error) {
 		if s != nil {
 			s.conn.unregister(s.id)
 		}
+		callDone(sw.takeQueue(), cause) // abandoned: never stored
 	}
 	w.c.removeWriter(w)
 }
@@ -244,8 +261,10 @@ func (w *EventWriter) replaceSealed(sw *segmentWriter) {
 		w.routeMu.Lock()
 		events := sw.takeQueue()
 		w.routeMu.Unlock()
-		w.fail(fmt.Errorf("write to transaction %s: %w", w.txn, ErrTxnNotOpen))
+		err := fmt.Errorf("write to transaction %s: %w", w.txn, ErrTxnNotOpen)
+		w.fail(err)
 		w.flow.release(events)
+		callDone(events, err)
 		return
 	}
 	succ, err := w.c.ctl.successors(w.ctx, sw.seg)
@@ -258,8 +277,10 @@ func (w *EventWriter) replaceSealed(sw *segmentWriter) {
 			err = ErrClosed
 		}
 		w.router = w.router.replace(sw, nil)
-		w.fail(fmt.Errorf("successors of sealed %s: %w", sw.seg, err))
+		err = fmt.Errorf("successors of sealed %s: %w", sw.seg, err)
+		w.fail(err)
 		w.flow.release(events)
+		callDone(events, err)
 		return
 	}
 	var routes []route
@@ -272,8 +293,10 @@ func (w *EventWriter) replaceSealed(sw *segmentWriter) {
 	for i, ev := range events {
 		next := w.router.pick(ev.key)
 		if next == nil {
-			w.fail(fmt.Errorf("write to %s/%s: %w", w.scope, w.stream, ErrStreamSealed))
+			err := fmt.Errorf("write to %s/%s: %w", w.scope, w.stream, ErrStreamSealed)
+			w.fail(err)
 			w.flow.release(events[i:])
+			callDone(events[i:], err)
 			return
 		}
 		next.enqueue(ev)

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sluicestream/sluice/internal/naming"
@@ -243,4 +244,68 @@ func TestWriterErrors(t *testing.T) {
 	if _, err := c.NewEventWriter(cctx, scope, stream, WriterConfig{}); err == nil {
 		t.Fatal("writer with a cancelled context")
 	}
+}
+
+// TestWriteAsyncAcknowledgesEachEvent: every event accepted by WriteAsync
+// gets exactly one callback, nil once it is stored (also across a scale),
+// and the writer's error when the stream is sealed under it.
+func TestWriteAsyncAcknowledgesEachEvent(t *testing.T) {
+	c := newTestClient(t)
+	ctx := t.Context()
+	m := c.StreamManager()
+	scope, stream := newStream(t, c, 1)
+	w, err := c.NewEventWriter(ctx, scope, stream, WriterConfig{MaxInFlightBytes: 16 << 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000
+	calls := make([]atomic.Int32, n)
+	acked := make(chan error, n)
+	want := make(map[string]int)
+	write := func(from, to int) {
+		for i := from; i < to; i++ {
+			key := fmt.Sprintf("k%d", i%8)
+			err := w.WriteAsync(ctx, key, keyedEvent(key, want[key]), func(err error) {
+				calls[i].Add(1)
+				acked <- err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want[key]++
+		}
+	}
+	write(0, n/2)
+	cur, err := m.CurrentSegments(ctx, scope, stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Scale(ctx, scope, stream, []int64{cur[0].ID}, []KeyRange{{0, 0.5}, {0.5, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	write(n/2, n)
+	for range n { // no Flush: the callbacks alone say the events are stored
+		if err := <-acked; err != nil {
+			t.Fatalf("event failed: %v", err)
+		}
+	}
+	for i := range calls {
+		if k := calls[i].Load(); k != 1 {
+			t.Fatalf("event %d: %d callbacks", i, k)
+		}
+	}
+	checkKeyedEvents(t, c, scope, stream, want)
+
+	if err := m.SealStream(ctx, scope, stream); err != nil {
+		t.Fatal(err)
+	}
+	failed := make(chan error, 1)
+	if err := w.WriteAsync(ctx, "k0", []byte("late"), func(err error) { failed <- err }); err == nil {
+		if err := <-failed; !errors.Is(err, ErrStreamSealed) {
+			t.Fatalf("write to a sealed stream: callback got %v, want ErrStreamSealed", err)
+		}
+	} else if !errors.Is(err, ErrStreamSealed) {
+		t.Fatalf("write to a sealed stream: %v", err)
+	}
+	_ = w.Close(ctx)
 }

@@ -15,10 +15,6 @@ import (
 // benchScope is the scope every Pravega-protocol stream is created in.
 const benchScope = "bench"
 
-// flushers bounds the Flush calls a writer keeps outstanding; see
-// protoWriter.
-const flushers = 32
-
 // protoClient drives a Pravega-protocol server (Sluice, or real Pravega)
 // through the Sluice Go client.
 type protoClient struct {
@@ -52,27 +48,11 @@ func (p *protoClient) CreateStream(ctx context.Context, name string, segments in
 
 func (p *protoClient) Close() error { return p.c.Close() }
 
-// protoWriter turns the client's EventWriter, which has Write and Flush but
-// no per-event acknowledgement, into per-event acks: a flusher keeps up to
-// `flushers` Flush calls outstanding, each started after the events it
-// covers were accepted; when one returns, every event written before it
-// started is durable. An event's ack time is therefore the return of the
-// first Flush that covers it: an upper bound, later than the true
-// acknowledgement by at most the time between two Flush starts.
+// protoWriter acknowledges each event when the server does, through the
+// client's WriteAsync (the Java client's per-event future).
 type protoWriter struct {
 	w     *client.EventWriter
 	onAck func(Meta, error)
-
-	mu      sync.Mutex
-	pending []Meta // events written, not yet acknowledged, in order
-	written uint64 // events written since the start
-	acked   uint64 // events acknowledged (pending[0] is event acked+1)
-	kick    chan struct{}
-	sem     chan struct{}
-	stop    chan struct{}
-	ctx     context.Context // ends the outstanding Flush calls on Close
-	cancel  context.CancelFunc
-	wg      sync.WaitGroup
 }
 
 func (p *protoClient) NewWriter(ctx context.Context, stream string, o WriterOptions) (Writer, error) {
@@ -83,92 +63,16 @@ func (p *protoClient) NewWriter(ctx context.Context, stream string, o WriterOpti
 	if err != nil {
 		return nil, err
 	}
-	pw := &protoWriter{w: w, onAck: o.OnAck, kick: make(chan struct{}, 1),
-		sem: make(chan struct{}, flushers), stop: make(chan struct{})}
-	pw.ctx, pw.cancel = context.WithCancel(context.Background())
-	pw.wg.Add(1)
-	go pw.flushLoop()
-	return pw, nil
+	return &protoWriter{w: w, onAck: o.OnAck}, nil
 }
 
 func (pw *protoWriter) Write(ctx context.Context, key string, payload []byte) error {
 	m, _ := ParseMeta(payload)
-	if err := pw.w.Write(ctx, key, payload); err != nil {
-		return err
-	}
-	pw.mu.Lock()
-	pw.pending = append(pw.pending, m)
-	pw.written++
-	pw.mu.Unlock()
-	select {
-	case pw.kick <- struct{}{}:
-	default:
-	}
-	return nil
-}
-
-func (pw *protoWriter) flushLoop() {
-	defer pw.wg.Done()
-	var marked uint64
-	for {
-		select {
-		case <-pw.kick:
-		case <-pw.stop:
-			return
-		}
-		select {
-		case pw.sem <- struct{}{}:
-		case <-pw.stop:
-			return
-		}
-		pw.mu.Lock()
-		n := pw.written
-		pw.mu.Unlock()
-		if n == marked {
-			<-pw.sem
-			continue
-		}
-		marked = n
-		pw.wg.Add(1)
-		go func() {
-			defer pw.wg.Done()
-			err := pw.w.Flush(pw.ctx)
-			if pw.ctx.Err() == nil {
-				pw.complete(n, err)
-			}
-			<-pw.sem
-		}()
-	}
-}
-
-// complete acknowledges the events up to number n.
-func (pw *protoWriter) complete(n uint64, err error) {
-	pw.mu.Lock()
-	if n <= pw.acked {
-		pw.mu.Unlock()
-		return
-	}
-	k := n - pw.acked
-	done := pw.pending[:k]
-	pw.pending = pw.pending[k:]
-	pw.acked = n
-	pw.mu.Unlock()
-	for _, m := range done {
-		pw.onAck(m, err)
-	}
+	return pw.w.WriteAsync(ctx, key, payload, func(err error) { pw.onAck(m, err) })
 }
 
 func (pw *protoWriter) Close(ctx context.Context) error {
 	err := pw.w.Flush(ctx)
-	pw.mu.Lock()
-	n := pw.written
-	pw.mu.Unlock()
-	if err == nil {
-		pw.complete(n, nil)
-	}
-	close(pw.stop)
-	pw.cancel()
-	pw.wg.Wait()
 	if cerr := pw.w.Close(ctx); err == nil {
 		err = cerr
 	}
