@@ -156,7 +156,7 @@ func (r *Reader) nextBuffered(ctx context.Context) (EventRead, bool, error) {
 	segs := sortedSegments(r.owned)
 	for i := range segs {
 		o := r.owned[segs[(r.rr+i)%len(segs)]]
-		if len(o.buf) >= wire.EventHeaderSize {
+		if complete(o.buf) { // a fetch may end inside an event
 			s := wire.NewEventScanner(o.buf)
 			if s.Scan() {
 				ev := EventRead{Event: s.Event(), Segment: o.seg, Offset: o.offset}

@@ -400,3 +400,51 @@ func TestReaderGroupScale(t *testing.T) {
 		}
 	}
 }
+
+// TestReaderGroupEventsAcrossFetches: events that straddle the end of a
+// fetched block (3 MB of 1,000-byte events: 1 MiB reads end inside one)
+// are put together, not reported as malformed.
+func TestReaderGroupEventsAcrossFetches(t *testing.T) {
+	c := newTestClient(t)
+	ctx, cancel := context.WithTimeout(t.Context(), 60*time.Second)
+	defer cancel()
+	scope, stream := newStream(t, c, 1)
+	w, err := c.NewEventWriter(ctx, scope, stream, WriterConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 3000
+	for i := range n {
+		ev := make([]byte, 1000)
+		copy(ev, strconv.Itoa(i))
+		if err := w.Write(ctx, "k", ev); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(ctx); err != nil {
+		t.Fatal(err)
+	}
+	g, err := c.CreateReaderGroup(ctx, scope, "rg", ReaderGroupConfig{RefreshInterval: testRefresh,
+		Streams: []GroupStream{{Scope: scope, Stream: stream}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.NewReader(ctx, "reader")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close(ctx)
+	next := 0
+	err = readUntil(ctx, r, func() bool { return next == n }, func(ev EventRead) {
+		if ev.Checkpoint != "" {
+			return
+		}
+		if want := strconv.Itoa(next); len(ev.Event) != 1000 || !strings.HasPrefix(string(ev.Event), want+"\x00") {
+			t.Fatalf("event %d: %d bytes starting %q", next, len(ev.Event), ev.Event[:min(8, len(ev.Event))])
+		}
+		next++
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

@@ -352,6 +352,21 @@ func (r *Runner) sampleAt(warm, end time.Time) func() sysSample {
 	return func() sysSample { return <-done }
 }
 
+// sampleNow starts reading the CPU time of the server and of this process
+// and the server's peak RSS; the returned function stops and returns the
+// deltas.
+func (r *Runner) sampleNow() func() sysSample {
+	pid, self := r.Server.PID(), os.Getpid()
+	s0, _ := sysstat.CPUSeconds(pid)
+	c0, _ := sysstat.CPUSeconds(self)
+	rss := sysstat.StartSampler(pid, 250*time.Millisecond)
+	return func() sysSample {
+		s1, _ := sysstat.CPUSeconds(pid)
+		c1, _ := sysstat.CPUSeconds(self)
+		return sysSample{serverCPU: s1 - s0, clientCPU: c1 - c0, peakRSS: rss.Stop()}
+	}
+}
+
 // progress prints a line a second until the returned function is called.
 func (r *Runner) progress(m *measure, label string) func() {
 	stop := make(chan struct{})

@@ -3,12 +3,14 @@ package loadgen
 import (
 	"context"
 	"fmt"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/sluicestream/sluice/bench/driver"
 	"github.com/sluicestream/sluice/bench/hist"
 	"github.com/sluicestream/sluice/bench/report"
+	"github.com/sluicestream/sluice/bench/sysstat"
 	"github.com/sluicestream/sluice/bench/workload"
 )
 
@@ -157,6 +159,118 @@ func (r *Runner) runRecovery(ctx context.Context, w workload.Workload, idx int, 
 	return nil
 }
 
-func (r *Runner) runCatchUp(context.Context, workload.Workload, int, *report.Result) error {
-	return fmt.Errorf("catch-up workload: %w yet (harness)", driver.ErrUnsupported)
+// runCatchUp writes Bytes to a fresh stream as fast as the writer is
+// acknowledged, waits until the server is idle (its storage writer done),
+// drops the page cache where it may (so the reads come from the disk, not
+// from memory the write left behind), and then reads the whole stream from
+// the start with a group of readers. The rate reported is the read's; the
+// write's is in a note.
+func (r *Runner) runCatchUp(ctx context.Context, w workload.Workload, idx int, res *report.Result) error {
+	s := w.Steps[idx].Params
+	admin, err := r.Server.Connect(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer func() { _ = admin.Close() }()
+	stream := r.streamName(w, idx, 0)
+	if err := admin.CreateStream(ctx, stream, s.Segments); err != nil {
+		return fmt.Errorf("create stream: %w", err)
+	}
+	m := &measure{eventSize: s.EventSize, write: hist.New(), e2e: hist.New()}
+	wc, err := r.Server.Connect(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = wc.Close() }()
+	wtr, err := wc.NewWriter(ctx, stream, driver.WriterOptions{ExactlyOnce: true, Segments: s.Segments, OnAck: m.onAck})
+	if err != nil {
+		return err
+	}
+	total := s.Bytes / int64(s.EventSize)
+	keys := make([]string, max(1, s.Keys))
+	for i := range keys {
+		keys[i] = fmt.Sprintf("key-%d", i)
+	}
+	began := time.Now()
+	m.start, m.warm = began, began
+	m.end = began.Add(24 * time.Hour)
+	stopWrite := r.progress(m, w.ID+" write")
+	for n := int64(0); n < total; n++ {
+		p := make([]byte, s.EventSize)
+		driver.PutMeta(p, driver.Meta{Intended: time.Now().UnixNano(), Seq: uint64(n)})
+		if err := wtr.Write(ctx, keys[n%int64(len(keys))], p); err != nil {
+			stopWrite()
+			return fmt.Errorf("write: %w", err)
+		}
+		m.sent.Add(1)
+	}
+	closeCtx, cancel := context.WithTimeout(ctx, DrainTimeout)
+	err = closeWriter(closeCtx, wtr)
+	cancel()
+	stopWrite()
+	if err != nil {
+		return fmt.Errorf("close writer: %w", err)
+	}
+	wrote := time.Since(began)
+	acked := m.acked.Load()
+	if acked != total {
+		return fmt.Errorf("%d of %d events acknowledged", acked, total)
+	}
+	settled := sysstat.Settle(r.Server.PID(), 0.1, 2*time.Minute)
+	cache := "page cache dropped before reading"
+	if err := os.WriteFile("/proc/sys/vm/drop_caches", []byte("3"), 0); err != nil {
+		cache = "page cache NOT dropped (" + err.Error() + "): reads may come from memory"
+	}
+
+	rm := &measure{eventSize: s.EventSize, write: hist.New(), e2e: hist.New()}
+	rm.start = time.Now()
+	rm.warm, rm.end = rm.start, rm.start.Add(24*time.Hour)
+	readers, err := admin.NewReaders(ctx, stream, max(1, s.Readers))
+	if err != nil {
+		return fmt.Errorf("readers: %w", err)
+	}
+	readCtx, stopReading := context.WithTimeout(ctx, 10*time.Minute)
+	defer stopReading()
+	cpu := r.sampleNow()
+	stopRead := r.progress(rm, w.ID+" read")
+	var wg sync.WaitGroup
+	readErr := make(chan error, len(readers))
+	for _, rd := range readers {
+		wg.Go(func() {
+			err := rd.Run(readCtx, func(payload []byte) {
+				if rm.received.Add(1) >= total {
+					stopReading()
+				}
+			})
+			if err != nil && readCtx.Err() == nil {
+				readErr <- err
+			}
+		})
+	}
+	wg.Wait()
+	stopRead()
+	read := time.Since(rm.start)
+	sys := cpu()
+	res.Sent, res.Acked, res.Received = m.sent.Load(), acked, rm.received.Load()
+	res.WindowSeconds = read.Seconds()
+	res.EventsPerSec = float64(res.Received) / read.Seconds()
+	res.MBPerSec = res.EventsPerSec * float64(s.EventSize) / 1e6
+	res.ReadMBPerSec = res.MBPerSec
+	res.Write = m.write.Summary()
+	res.ServerCPUSeconds, res.ServerPeakRSS = sys.serverCPU, sys.peakRSS
+	if gb := float64(res.Received) * float64(s.EventSize) / 1e9; gb > 0 {
+		res.ServerCPUPerGB, res.ClientCPUPerGB = sys.serverCPU/gb, sys.clientCPU/gb
+	}
+	res.Detail = (fmt.Sprintf("catch-up: wrote %d MB in %.1f s (%.0f MB/s), waited %.1f s for the server to settle, %s; read %d of %d events in %.1f s (%.0f MB/s)",
+		s.Bytes/1e6, wrote.Seconds(), float64(s.Bytes)/1e6/wrote.Seconds(), settled.Seconds(), cache,
+		res.Received, total, read.Seconds(), res.ReadMBPerSec))
+	select {
+	case err := <-readErr:
+		return fmt.Errorf("read: %w", err)
+	default:
+	}
+	if res.Received < total {
+		return fmt.Errorf("read %d of %d events in 10 minutes", res.Received, total)
+	}
+	return nil
 }

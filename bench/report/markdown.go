@@ -115,7 +115,13 @@ func table(b *strings.Builder, rs []Result, l Limits) {
 			notes = append(notes, fmt.Sprintf("%s on %s: first acknowledgement %.2f s after SIGKILL; %d acknowledged events lost, %d duplicates on read (%d acknowledged, %d read)",
 				r.Step, r.System, r.RecoverySeconds, r.LostAcknowledged, r.DuplicatesOnRead, r.Acked, r.Received))
 		}
+		if r.Detail != "" {
+			notes = append(notes, fmt.Sprintf("%s on %s: %s", r.Step, r.System, r.Detail))
+		}
 		lim, name := limitFor(l, r.Durability)
+		if r.ReadMBPerSec > 0 {
+			lim, name = l.SeqReadMB, "disk read"
+		}
 		limit := "—"
 		if lim > 0 {
 			limit = fmt.Sprintf("%.1f%% %s", 100*r.MBPerSec/lim, name)

@@ -43,6 +43,7 @@ type Result struct {
 	RecoverySeconds  float64   `json:"recovery_s,omitempty"`         // kill → first new ack
 	LostAcknowledged int64     `json:"lost_acknowledged,omitempty"`  // recovery loss check
 	DuplicatesOnRead int64     `json:"duplicates_on_read,omitempty"` // recovery loss check
+	Detail           string    `json:"detail,omitempty"`             // what the table cannot say (catch-up phases)
 	StartedAt        time.Time `json:"started_at"`
 }
 

@@ -123,7 +123,7 @@ func Suite() []Workload {
 		{ID: "W4", Title: "4 writers, 1 → 10,000 segments at 5,000 events/s of 1 KiB", Kind: Write, Steps: w4steps},
 		{ID: "W5", Title: "end to end: 4 writers → 16 segments → a group of 4 readers, 1 KiB", Kind: Write,
 			Steps: rateSteps(e2e, 5000, 20_000)},
-		{ID: "W6", Title: "catch-up read of 1 GiB from long-term storage", Kind: CatchUp,
+		{ID: "W6", Title: "catch-up read from long-term storage (1 GiB unless -catchup-mb)", Kind: CatchUp,
 			Steps: []Step{{Label: "1 GiB", Params: cu}}},
 		{ID: "W7", Title: "transactions of 100 events, 1 writer → 16 segments, 1 KiB", Kind: Write,
 			Steps: rateSteps(txn, 5000)},
@@ -204,6 +204,7 @@ func (o Override) Apply(w Workload) Workload {
 		}
 		if o.Bytes > 0 && s.Bytes > 0 {
 			s.Bytes = o.Bytes
+			s.Label = fmt.Sprintf("%d MiB", o.Bytes>>20)
 		}
 		out[i] = s
 	}

@@ -38,6 +38,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (config, error) {
 		w, systems, rates string
 		duration, warmup  time.Duration
 		notes             string
+		catchUpMB         int64
 	)
 	stamp := time.Now().UTC().Format("2006-01-02T150405Z")
 	fs.StringVar(&w, "w", "all", "workloads: all or a comma-separated list (W1,W2,...)")
@@ -53,6 +54,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (config, error) {
 	fs.DurationVar(&duration, "duration", 0, "measurement window of every step (default: the workload's, 20s)")
 	fs.DurationVar(&warmup, "warmup", 0, "warm-up before every step's window (default: the workload's, 3s)")
 	fs.StringVar(&rates, "rates", "", "replace the rate sweeps, e.g. 1000,10k,max (events/s over all writers)")
+	fs.Int64Var(&catchUpMB, "catchup-mb", 0, "MiB written and read back by the catch-up workload (W6; default 1024)")
 	fs.StringVar(&notes, "note", "", "a note for the report (e.g. that the machine was shared)")
 	fs.StringVar(&c.render, "render", "", "only re-render results.md and plots from DIR/results.json")
 	fs.IntVar(&c.containers, "sluice-containers", 0, "segment containers of sluice standalone (0: its default)")
@@ -64,7 +66,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (config, error) {
 		return c, err
 	}
 	var o workload.Override
-	o.Duration, o.Warmup = duration, warmup
+	o.Duration, o.Warmup, o.Bytes = duration, warmup, catchUpMB<<20
 	if rates != "" {
 		if o.Rates, err = workload.ParseRates(rates); err != nil {
 			return c, err
