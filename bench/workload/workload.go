@@ -94,6 +94,12 @@ func Suite() []Workload {
 	for _, n := range []int{1, 10, 100, 1000, 10_000} {
 		p := w4
 		p.Segments = n
+		if n > 1000 {
+			// A Sluice stream has at most 1,000 segments (its record holds
+			// them all): 10,000 are 10 streams of 1,000, a writer each.
+			p.Streams, p.Segments = n/1000, 1000
+			p.Writers = p.Streams
+		}
 		w4steps = append(w4steps, Step{Label: fmt.Sprintf("%d segments", n), Params: p})
 	}
 	e2e := base(4, 1024, 16, 1024)
@@ -120,7 +126,7 @@ func Suite() []Workload {
 			Steps: rateSteps(base(4, 1024, 16, 1024), 5000, 20_000, 0)},
 		{ID: "W3", Title: "4 writers → 16 segments, 10 KiB events", Kind: Write,
 			Steps: rateSteps(base(4, 10240, 16, 1024), 500, 2000, 0)},
-		{ID: "W4", Title: "4 writers, 1 → 10,000 segments at 5,000 events/s of 1 KiB", Kind: Write, Steps: w4steps},
+		{ID: "W4", Title: "4 writers, 1 → 10,000 segments (10 streams × 1,000, 10 writers) at 5,000 events/s of 1 KiB", Kind: Write, Steps: w4steps},
 		{ID: "W5", Title: "end to end: 4 writers → 16 segments → a group of 4 readers, 1 KiB", Kind: Write,
 			Steps: rateSteps(e2e, 5000, 20_000)},
 		{ID: "W6", Title: "catch-up read from long-term storage (1 GiB unless -catchup-mb)", Kind: CatchUp,
