@@ -34,6 +34,7 @@ type segmentWriter struct {
 		sync.Mutex
 		queue   []*pendingEvent // unacknowledged, by event number
 		sent    int             // queue[:sent] were sent in the current session
+		blocks  []int64         // last event number of each block in flight, ascending
 		nextNum int64
 		session *appendSession // nil: none set up
 		state   segWriterState
@@ -118,7 +119,7 @@ func (sw *segmentWriter) run(ctx context.Context) {
 				return
 			}
 			s, pending := sw.mu.session, len(sw.mu.queue)-sw.mu.sent
-			if pending == 0 {
+			if pending == 0 || s != nil && len(sw.mu.blocks) >= maxBlocksInFlight {
 				sw.mu.Unlock()
 				break
 			}
@@ -147,6 +148,16 @@ func (sw *segmentWriter) run(ctx context.Context) {
 	}
 }
 
+// maxBlocksInFlight bounds the blocks a segment writer has sent and not yet
+// seen acknowledged. Below it, events go out at once; at it, they wait and
+// leave together in the next block when an acknowledgement arrives. A
+// writer sending each event as it came made one block (two frames, one
+// write, one server operation) per few events at high rates: at 200k
+// events/s of 100 bytes the p99 was 140 ms and the server spent 9.5 CPU
+// s/GB at the maximum; with at most 4 blocks in flight, 17–22 ms and 4 s/GB
+// (2 measured about the same).
+const maxBlocksInFlight = 4
+
 // nextBlockLocked takes the next queued events, up to the block size (at
 // least one event), and returns the AppendBlock/AppendBlockEnd pair. The
 // block holds whole events only, so it needs neither PartialEvent nor
@@ -163,6 +174,7 @@ func (sw *segmentWriter) nextBlockLocked() []wire.Command {
 		data = append(data, ev.data...)
 	}
 	sw.mu.sent += n
+	sw.mu.blocks = append(sw.mu.blocks, evs[n-1].num)
 	s := sw.mu.session
 	return []wire.Command{
 		&wire.AppendBlock{WriterID: sw.id, Data: data},
@@ -211,6 +223,7 @@ func (sw *segmentWriter) established(s *appendSession, last int64) {
 		sw.w.setups.Add(1)
 		sw.mu.session = s
 		sw.mu.sent = 0
+		sw.mu.blocks = sw.mu.blocks[:0]
 		acked = sw.ackLocked(last, acked)
 	}
 	sw.mu.Unlock()
@@ -252,6 +265,16 @@ func (sw *segmentWriter) ackLocked(num int64, cbs []*pendingEvent) []*pendingEve
 	clear(q[:n])
 	sw.mu.queue = q[n:]
 	sw.mu.sent = max(0, sw.mu.sent-n)
+	done := 0
+	for done < len(sw.mu.blocks) && sw.mu.blocks[done] <= num {
+		done++
+	}
+	if done > 0 {
+		sw.mu.blocks = sw.mu.blocks[:copy(sw.mu.blocks, sw.mu.blocks[done:])]
+		if len(sw.mu.queue) > sw.mu.sent {
+			sw.signal() // room for the events that waited
+		}
+	}
 	return cbs
 }
 
@@ -262,6 +285,7 @@ func (sw *segmentWriter) broken(s *appendSession) {
 	if sw.mu.session == s {
 		sw.mu.session = nil
 		sw.mu.sent = 0
+		sw.mu.blocks = sw.mu.blocks[:0]
 	}
 	sw.mu.Unlock()
 	sw.signal()
