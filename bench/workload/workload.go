@@ -202,7 +202,9 @@ func (o Override) Apply(w Workload) Workload {
 	}
 	out := make([]Step, len(steps))
 	for i, s := range steps {
-		if o.Duration > 0 {
+		// A recovery step's length is set by its kill time: a shorter
+		// window would end the writes before the kill.
+		if o.Duration > 0 && w.Kind != Recovery {
 			s.Duration = o.Duration
 		}
 		if o.Warmup > 0 && s.Warmup > 0 {

@@ -68,4 +68,10 @@ func TestOverride(t *testing.T) {
 	if len(w8.Steps) != len(ws[1].Steps) {
 		t.Fatalf("W8 steps replaced: %+v", w8.Steps)
 	}
+	// W10 writes on past its kill: a short window must not end it first.
+	w10s, _ := Select("W10")
+	w10 := o.Apply(w10s[0])
+	if p := w10.Steps[0].Params; p.Duration <= p.KillAfter {
+		t.Fatalf("W10 writes for %s, killed at %s", p.Duration, p.KillAfter)
+	}
 }
