@@ -23,6 +23,7 @@ func newStandaloneCommand() *cobra.Command {
 		signingKeyFile string
 		tokenTTL       time.Duration
 		scaling        autoscaleFlags
+		profiling      bool
 	)
 	cmd := &cobra.Command{
 		Use:   "standalone",
@@ -65,6 +66,7 @@ throwaway node whose data is deleted on exit.`,
 				SegmentStoreAddress: ss.listen, RESTAddress: restAddr, ContainerCount: ss.containers, NoSync: ss.noSync, Logger: logger,
 				Storage: storage, Tiering: ss.tiering(), SigningKey: key, TokenTTL: tokenTTL,
 				Autoscale: scaling.cfg, NoAutoscale: scaling.off, LoadReporting: scaling.load,
+				Profiling: profiling,
 			})
 			if err != nil {
 				return err
@@ -91,6 +93,8 @@ throwaway node whose data is deleted on exit.`,
 	cmd.Flags().StringVar(&signingKeyFile, "auth-signing-key-file", "",
 		"turn on delegation tokens, signed with the key in this file (segment store and controller share it)")
 	cmd.Flags().DurationVar(&tokenTTL, "token-ttl", 10*time.Minute, "lifetime of delegation tokens")
+	cmd.Flags().BoolVar(&profiling, "pprof", false,
+		"serve Go runtime profiles (CPU, heap, goroutines, trace) at /debug/pprof/ on the REST listener")
 	ss.register(cmd)
 	scaling.register(cmd)
 	return cmd

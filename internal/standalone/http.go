@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -38,7 +39,7 @@ type httpServer struct {
 }
 
 // newHTTPMux mounts every HTTP endpoint of the node.
-func newHTTPMux(ctl *controller.Server, reg *prometheus.Registry, logger *slog.Logger) (*http.ServeMux, error) {
+func newHTTPMux(ctl *controller.Server, reg *prometheus.Registry, profiling bool, logger *slog.Logger) (*http.ServeMux, error) {
 	mux := http.NewServeMux()
 	rc := rest.Config{Controller: ctl.Service(), History: ctl.Workflows(), Logger: logger.With("component", "rest")}
 	if sc := ctl.Scaler(); sc != nil {
@@ -50,7 +51,22 @@ func newHTTPMux(ctl *controller.Server, reg *prometheus.Registry, logger *slog.L
 	}
 	mux.Handle(rest.Prefix, api)
 	mux.Handle("/metrics", metrics.Handler(reg))
+	if profiling {
+		mountProfiling(mux)
+	}
 	return mux, nil
+}
+
+// mountProfiling serves the Go runtime's profiles (CPU, heap, goroutines,
+// mutex and block contention, execution trace) under /debug/pprof/, for
+// `go tool pprof http://<rest address>/debug/pprof/profile`. Off by default:
+// the profiles reveal internals and a CPU profile costs a few percent.
+func mountProfiling(mux *http.ServeMux) {
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 }
 
 func startHTTP(addr string, mux *http.ServeMux, logger *slog.Logger) (*httpServer, error) {

@@ -48,6 +48,9 @@ func TestHTTPListener(t *testing.T) {
 			t.Fatalf("GET /metrics: %d, %s missing:\n%.2000s", code, name, body)
 		}
 	}
+	if code, _ := get("/debug/pprof/"); code != http.StatusNotFound {
+		t.Fatalf("GET /debug/pprof/ without Profiling: %d, want 404", code)
+	}
 	n.HTTPMux().HandleFunc("GET /extra", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "mounted") })
 	if code, body := get("/extra"); code != http.StatusOK || body != "mounted" {
 		t.Fatalf("GET /extra: %d %s", code, body)
@@ -59,5 +62,24 @@ func TestHTTPListener(t *testing.T) {
 	if c, err := net.Dial("tcp", addr); err == nil {
 		_ = c.Close()
 		t.Fatalf("%s still accepts connections after Close", addr)
+	}
+}
+
+// TestProfilingEndpoint checks that --pprof serves the runtime's profiles.
+func TestProfilingEndpoint(t *testing.T) {
+	n, err := standalone.Start(t.Context(), standalone.Config{InMemory: true, ControllerAddress: "127.0.0.1:0",
+		SegmentStoreAddress: "127.0.0.1:0", RESTAddress: "127.0.0.1:0", Profiling: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	resp, err := http.Get("http://" + n.RESTAddr().String() + "/debug/pprof/goroutine?debug=1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(b), "goroutine profile:") {
+		t.Fatalf("GET /debug/pprof/goroutine: %d %.300s", resp.StatusCode, b)
 	}
 }

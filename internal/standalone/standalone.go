@@ -67,7 +67,10 @@ type Config struct {
 	LoadReporting segmentstore.LoadReporting
 	// TokenTTL is the lifetime of delegation tokens (default 600 s).
 	TokenTTL time.Duration
-	Logger   *slog.Logger
+	// Profiling serves the Go runtime's profiles at /debug/pprof/ on the
+	// HTTP listener.
+	Profiling bool
+	Logger    *slog.Logger
 }
 
 // Node is a running standalone node.
@@ -158,7 +161,7 @@ func Start(ctx context.Context, cfg Config) (*Node, error) {
 		return nil, fmt.Errorf("start controller: %w", err)
 	}
 	loads.Set(n.controller.LoadSink())
-	mux, err := newHTTPMux(n.controller, reg, cfg.Logger)
+	mux, err := newHTTPMux(n.controller, reg, cfg.Profiling, cfg.Logger)
 	if err == nil {
 		n.http, err = startHTTP(cfg.RESTAddress, mux, cfg.Logger)
 	}
