@@ -1,6 +1,10 @@
 package container
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/sluicestream/sluice/internal/vfs"
+)
 
 // chunkBuffers keeps the buffers that chunks are assembled in between
 // flushes, for every container in the process. A fresh 16 MiB buffer per
@@ -8,7 +12,9 @@ import "sync"
 // virtual machines measured, during which the journal's commits on the
 // same machine stalled as long (p99 acknowledgement latency at 150k
 // events/s rose from ~7 to ~10+ ms). At most maxKept buffers are kept, so
-// idle memory stays bounded however many containers there are.
+// idle memory stays bounded however many containers there are. Buffers are
+// aligned for direct I/O, which the filesystem LTS uses to write chunks
+// around the page cache.
 var chunkBuffers chunkBufferPool
 
 const maxKeptChunkBuffers = 2
@@ -18,18 +24,19 @@ type chunkBufferPool struct {
 	free [][]byte
 }
 
-// get returns an empty buffer, with the capacity of an earlier chunk if
-// one is free.
-func (p *chunkBufferPool) get() []byte {
+// get returns an empty aligned buffer of at least size bytes' capacity.
+func (p *chunkBufferPool) get(size int) []byte {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	if n := len(p.free); n > 0 {
 		b := p.free[n-1]
 		p.free[n-1] = nil
 		p.free = p.free[:n-1]
-		return b
+		if cap(b) >= size {
+			return b
+		}
 	}
-	return nil
+	return vfs.AlignedBuffer(size)
 }
 
 // put returns b for reuse, or drops it when enough buffers are kept.

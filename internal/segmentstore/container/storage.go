@@ -227,7 +227,7 @@ func (c *Container) flush(ctx context.Context, all bool) error {
 	if len(items) == 0 {
 		return nil
 	}
-	buf := chunkBuffers.get()
+	buf := chunkBuffers.get(c.tiering.ChunkSize)
 	defer func() { chunkBuffers.put(buf) }()
 	for _, it := range items {
 		buf = buf[:0]
