@@ -83,7 +83,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		s.durable.setAttrs(o.attrs)
 	case opSeal:
 		s.durable.sealed = true
-		s.metaDirty = true
+		s.metaDirty, s.metaUrgent = true, true
 		c.serveLocked(s, s.index.Seal(), done)
 	case opTruncate:
 		s.durable.start = o.offset
@@ -91,7 +91,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		var dropped []string
 		s.durable.extents, dropped = s.durable.extents.dropBelow(o.offset)
 		c.mu.garbage = append(c.mu.garbage, dropped...)
-		s.metaDirty = true
+		s.metaDirty, s.metaUrgent = true, true
 	case opDelete:
 		c.mu.garbage = append(c.mu.garbage, lts.MetaName(s.name, s.id))
 		c.mu.garbage = append(c.mu.garbage, s.durable.extents.chunks()...)
@@ -108,7 +108,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 			c.mu.garbage = append(c.mu.garbage, lts.MetaName(src.name, src.id))
 			c.dropLocked(src, done) // its chunks now belong to the target
 		}
-		s.metaDirty = true
+		s.metaDirty, s.metaUrgent = true, true
 		ready = append(ready, s.index.Grow(o.offset+o.length)...)
 		s.durable.length = o.offset + o.length
 		s.durable.setAttrs(o.attrs)

@@ -161,6 +161,7 @@ func Open(cfg Config) (*Container, error) {
 	if c.storage != nil {
 		c.mu.Lock()
 		c.recountUnflushedLocked()
+		c.markMetaAfterRecoveryLocked()
 		c.mu.Unlock()
 		c.stopped.Add(1)
 		go c.storageLoop()

@@ -36,16 +36,29 @@ type metaWrite struct {
 	data []byte
 }
 
-// dirtyMetaLocked builds the metadata objects of segments whose long-term
-// storage state changed. Only the contiguous run of chunks from the start
-// offset is listed: bytes after a gap are not yet in LTS.
-func (c *Container) dirtyMetaLocked() []metaWrite {
+// metaWritesPerPass bounds the metadata objects a storage writer pass
+// rewrites for new chunks alone, so that a restart, which marks every
+// segment's object for rewriting, spreads the work over several passes.
+const metaWritesPerPass = 256
+
+// dirtyMetaLocked builds the metadata objects due for rewriting at now
+// (Unix ms): urgent ones, ones whose last write is MetaInterval old, or all
+// dirty ones. Only the contiguous run of chunks from the start offset is
+// listed: bytes after a gap are not yet in LTS.
+func (c *Container) dirtyMetaLocked(now int64, all bool) []metaWrite {
 	var out []metaWrite
+	routine := 0
 	for _, s := range c.mu.byID {
 		if !s.metaDirty || s.deleted {
 			continue
 		}
-		s.metaDirty = false
+		if !all && !s.metaUrgent {
+			if now-s.metaWritten < c.tiering.MetaInterval.Milliseconds() || routine >= metaWritesPerPass {
+				continue
+			}
+			routine++
+		}
+		s.metaDirty, s.metaUrgent, s.metaWritten = false, false, now
 		s.metaVersion++
 		v := &s.durable
 		m := ltsMeta{Format: 1, Segment: s.name, Epoch: s.id, Version: s.metaVersion, StartOffset: v.start,
@@ -71,11 +84,24 @@ func (c *Container) writeMeta(ctx context.Context, writes []metaWrite) error {
 		if err := c.storage.Put(ctx, w.name, w.data); err != nil {
 			c.mu.Lock()
 			for _, left := range writes[i:] {
-				left.seg.metaDirty = true
+				left.seg.metaDirty, left.seg.metaUrgent = true, true
 			}
 			c.mu.Unlock()
 			return fmt.Errorf("write segment metadata %s: %w", w.name, err)
 		}
 	}
 	return nil
+}
+
+// markMetaAfterRecoveryLocked marks the metadata object of every segment
+// with chunks for rewriting, one MetaInterval from now: a rewrite deferred
+// before a crash is not in the journal, and rewriting an object that was up
+// to date costs one small write.
+func (c *Container) markMetaAfterRecoveryLocked() {
+	now := c.nowMillis()
+	for _, s := range c.mu.byID {
+		if len(s.durable.extents) > 0 && !s.metaDirty {
+			s.metaDirty, s.metaWritten = true, now
+		}
+	}
 }

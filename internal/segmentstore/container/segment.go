@@ -53,8 +53,14 @@ type segment struct {
 	deleted  bool // the deletion is durable
 	modified int64
 	index    *readindex.Segment
-	// metaDirty: the segment's LTS metadata object needs rewriting.
+	// metaDirty: the segment's LTS metadata object needs rewriting;
+	// metaUrgent: in the storage writer's next pass (a seal, truncation or
+	// merge, which must reach the object before the chunks it no longer
+	// lists are deleted); otherwise once metaWritten (Unix ms) is
+	// Tiering.MetaInterval old. See dirtyMetaLocked.
 	metaDirty   bool
+	metaUrgent  bool
+	metaWritten int64
 	metaVersion int64
 	// prefetching: a read-ahead of this segment's next bytes from
 	// long-term storage is in flight.

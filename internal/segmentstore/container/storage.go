@@ -44,6 +44,12 @@ type Tiering struct {
 	// the bytes beyond what was asked are cached for the next reads
 	// (default 4 MiB).
 	ReadAhead int
+	// MetaInterval is how often, at most, a segment's LTS metadata object is
+	// rewritten for new chunks alone (default 10 s). The object lists every
+	// chunk, so rewriting it per chunk would cost the square of a
+	// segment's chunk count over its life; seals, truncations and merges
+	// rewrite it at once, and FlushToStorage does for every segment.
+	MetaInterval time.Duration
 }
 
 func (t Tiering) withDefaults() Tiering {
@@ -67,6 +73,9 @@ func (t Tiering) withDefaults() Tiering {
 	}
 	if t.ReadAhead <= 0 {
 		t.ReadAhead = 4 << 20
+	}
+	if t.MetaInterval <= 0 {
+		t.MetaInterval = 10 * time.Second
 	}
 	return t
 }
@@ -155,7 +164,7 @@ func (c *Container) tier(ctx context.Context, all bool) error {
 		return err
 	}
 	c.mu.Lock()
-	metas := c.dirtyMetaLocked()
+	metas := c.dirtyMetaLocked(c.nowMillis(), all)
 	c.mu.Unlock()
 	if err := c.writeMeta(ctx, metas); err != nil {
 		return err

@@ -411,3 +411,86 @@ func TestSequentialReaderPrefetch(t *testing.T) {
 		t.Fatalf("stats: %+v", s)
 	}
 }
+
+// metaCountingStorage counts the puts of metadata objects.
+type metaCountingStorage struct {
+	*mem.Storage
+	mu       sync.Mutex
+	metaPuts int
+}
+
+func (m *metaCountingStorage) Put(ctx context.Context, name string, data []byte) error {
+	if p, err := lts.ParseName(name); err == nil && p.Kind == lts.KindMeta {
+		m.mu.Lock()
+		m.metaPuts++
+		m.mu.Unlock()
+	}
+	return m.Storage.Put(ctx, name, data)
+}
+
+func (m *metaCountingStorage) puts() int {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.metaPuts
+}
+
+// TestMetaRewrittenAtMostEveryInterval: new chunks alone rewrite a
+// segment's metadata object at most once per MetaInterval (its first chunk
+// at once), while a truncation rewrites it in the next pass.
+func TestMetaRewrittenAtMostEveryInterval(t *testing.T) {
+	var clock sync.Mutex
+	now := time.Unix(1_800_000_000, 0)
+	l := &heldLog{auto: true}
+	st := &metaCountingStorage{Storage: mem.New()}
+	c, err := Open(Config{ID: 1, Log: l, Storage: st, Now: func() time.Time {
+		clock.Lock()
+		defer clock.Unlock()
+		return now
+	}, Tiering: Tiering{FlushInterval: time.Hour, ChunkSize: 700, MinFlushBytes: 1, MetaInterval: 10 * time.Second}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.mu.Lock()
+	l.listener = c.Durable
+	l.mu.Unlock()
+	t.Cleanup(c.Close)
+	pass := func() { // one storage writer pass whose chunk records are durable, then one more
+		t.Helper()
+		for range 2 {
+			if err := c.tier(t.Context(), false); err != nil {
+				t.Fatal(err)
+			}
+			if err := c.waitDurable(t.Context()); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	seg := "s/t/0.#epoch.0"
+	create(t, c, seg, KindStream)
+	writeBlocks(t, c, seg, w1, 0, 20)
+	pass()
+	if n := st.puts(); n != 1 {
+		t.Fatalf("after the first chunks: %d metadata puts, want 1", n)
+	}
+	writeBlocks(t, c, seg, w1, 20, 40)
+	pass()
+	if n := st.puts(); n != 1 {
+		t.Fatalf("more chunks within the interval: %d metadata puts, want still 1", n)
+	}
+	clock.Lock()
+	now = now.Add(11 * time.Second)
+	clock.Unlock()
+	pass()
+	if n := st.puts(); n != 2 {
+		t.Fatalf("after the interval: %d metadata puts, want 2", n)
+	}
+	tr := newResult[error]()
+	c.Truncate(seg, 100, func(err error) { tr.ch <- err })
+	if err := tr.wait(t); err != nil {
+		t.Fatal(err)
+	}
+	pass()
+	if n := st.puts(); n != 3 {
+		t.Fatalf("after a truncation: %d metadata puts, want 3", n)
+	}
+}

@@ -66,8 +66,14 @@
 // # Segment metadata object
 //
 // LTS is self-describing: each segment has a small JSON object, rewritten
-// (Put replaces it atomically) whenever its chunk list, start offset or
-// seal state changes:
+// (Put replaces it atomically) when its start offset or seal state changes
+// or chunks are merged into it, and for new chunks alone when its first
+// chunk is written and then at most once per MetaInterval (default 10 s;
+// the object lists every chunk, so a rewrite per chunk would cost the
+// square of the chunk count). FlushToStorage rewrites every segment's, and
+// a restarted segment store rewrites them all within a MetaInterval. A
+// reader without Sluice therefore sees at least the bytes flushed up to
+// MetaInterval earlier:
 //
 //	{
 //	  "format": 1,
