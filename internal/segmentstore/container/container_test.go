@@ -78,7 +78,14 @@ func (l *heldLog) release() {
 
 func openHeld(t *testing.T, l *heldLog) *Container {
 	t.Helper()
-	c, err := Open(Config{ID: 0, Log: l, Now: func() time.Time { return time.UnixMilli(1_700_000_000_000) }})
+	return openOn(t, l, Config{ID: 0, Now: func() time.Time { return time.UnixMilli(1_700_000_000_000) }})
+}
+
+// openOn opens a container with cfg on l, closed with the test.
+func openOn(t *testing.T, l *heldLog, cfg Config) *Container {
+	t.Helper()
+	cfg.Log = l
+	c, err := Open(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,15 +45,7 @@ func openTiered(t *testing.T, l *heldLog, st Storage, tier Tiering) *Container {
 	if tier.FlushInterval == 0 {
 		tier.FlushInterval = time.Hour // tests drive the writer with Flush
 	}
-	c, err := Open(Config{ID: 1, Log: l, Storage: st, Tiering: tier})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.mu.Lock()
-	l.listener = c.Durable
-	l.mu.Unlock()
-	t.Cleanup(c.Close)
-	return c
+	return openOn(t, l, Config{ID: 1, Storage: st, Tiering: tier})
 }
 
 func payload(i int) string { return fmt.Sprintf("block-%04d-%s;", i, bytes.Repeat([]byte{'z'}, i%50)) }
@@ -442,18 +434,11 @@ func TestMetaRewrittenAtMostEveryInterval(t *testing.T) {
 	now := time.Unix(1_800_000_000, 0)
 	l := &heldLog{auto: true}
 	st := &metaCountingStorage{Storage: mem.New()}
-	c, err := Open(Config{ID: 1, Log: l, Storage: st, Now: func() time.Time {
+	c := openOn(t, l, Config{ID: 1, Storage: st, Now: func() time.Time {
 		clock.Lock()
 		defer clock.Unlock()
 		return now
 	}, Tiering: Tiering{FlushInterval: time.Hour, ChunkSize: 700, MinFlushBytes: 1, MetaInterval: 10 * time.Second}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	l.mu.Lock()
-	l.listener = c.Durable
-	l.mu.Unlock()
-	t.Cleanup(c.Close)
 	pass := func() { // one storage writer pass whose chunk records are durable, then one more
 		t.Helper()
 		for range 2 {
