@@ -114,11 +114,47 @@ func (s *kafkaServer) Connect(context.Context) (Client, error) {
 }
 
 func (c *kafkaClient) CreateStream(ctx context.Context, name string, segments int) error {
-	resp, err := kadm.NewClient(c.admin).CreateTopic(ctx, int32(segments), 1, nil, name)
+	adm := kadm.NewClient(c.admin)
+	resp, err := adm.CreateTopic(ctx, int32(segments), 1, nil, name)
 	if err != nil {
 		return err
 	}
-	return resp.Err
+	if resp.Err != nil {
+		return resp.Err
+	}
+	return waitPartitionLeaders(ctx, adm, name, segments, 2*time.Minute)
+}
+
+// waitPartitionLeaders waits until the broker's metadata shows every
+// partition of a new topic with a leader: CreateTopic returns before that,
+// and producing to a partition without one fails with
+// UNKNOWN_TOPIC_OR_PARTITION (W4 creates 10 topics of 1,000 partitions).
+// Kafka offers no notification, so this polls.
+func waitPartitionLeaders(ctx context.Context, adm *kadm.Client, topic string, partitions int, limit time.Duration) error {
+	deadline := time.Now().Add(limit)
+	for {
+		ready := 0
+		md, err := adm.Metadata(ctx, topic)
+		if err == nil {
+			for _, p := range md.Topics[topic].Partitions {
+				if p.Err == nil && p.Leader >= 0 {
+					ready++
+				}
+			}
+			if ready >= partitions {
+				return nil
+			}
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("topic %s: %d of %d partitions have a leader after %s (last error: %v)",
+				topic, ready, partitions, limit, err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 func (c *kafkaClient) Close() error {
