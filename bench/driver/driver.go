@@ -40,6 +40,14 @@ type Server interface {
 	Stop(ctx context.Context) error
 }
 
+// MultiProcess is implemented by servers made of several processes (real
+// Pravega with ZooKeeper and BookKeeper). The harness then counts the CPU
+// time and RSS of all of them as the server's; PID stays the one process
+// it waits on to settle.
+type MultiProcess interface {
+	PIDs() []int
+}
+
 // Client is one connection of an application to the system.
 type Client interface {
 	// CreateStream creates a stream of the given number of segments

@@ -3,6 +3,7 @@ package driver
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os/exec"
 	"path/filepath"
@@ -146,8 +147,11 @@ func waitPartitionLeaders(ctx context.Context, adm *kadm.Client, topic string, p
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("topic %s: %d of %d partitions have a leader after %s (last error: %v)",
-				topic, ready, partitions, limit, err)
+			msg := fmt.Sprintf("topic %s: %d of %d partitions have a leader after %s", topic, ready, partitions, limit)
+			if err != nil {
+				return fmt.Errorf("%s: %w", msg, err)
+			}
+			return errors.New(msg)
 		}
 		select {
 		case <-ctx.Done():

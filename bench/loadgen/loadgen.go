@@ -333,6 +333,18 @@ type sysSample struct {
 	peakRSS              int64
 }
 
+// serverPIDs are the processes whose CPU and RSS count as the server's:
+// every process of a server made of several (driver.MultiProcess), else
+// its one PID.
+func (r *Runner) serverPIDs() []int {
+	if m, ok := r.Server.(driver.MultiProcess); ok {
+		if pids := m.PIDs(); len(pids) > 0 {
+			return pids
+		}
+	}
+	return []int{r.Server.PID()}
+}
+
 // sampleAt reads the CPU time of the server and of this process at warm
 // and end and the server's peak RSS between them; the returned function
 // waits for the end and returns the deltas.
@@ -340,12 +352,12 @@ func (r *Runner) sampleAt(warm, end time.Time) func() sysSample {
 	done := make(chan sysSample, 1)
 	go func() {
 		time.Sleep(time.Until(warm))
-		pid, self := r.Server.PID(), os.Getpid()
-		s0, _ := sysstat.CPUSeconds(pid)
+		pids, self := r.serverPIDs(), os.Getpid()
+		s0, _ := sysstat.CPUSecondsSum(pids)
 		c0, _ := sysstat.CPUSeconds(self)
-		rss := sysstat.StartSampler(pid, 250*time.Millisecond)
+		rss := sysstat.StartSamplerSum(pids, 250*time.Millisecond)
 		time.Sleep(time.Until(end))
-		s1, _ := sysstat.CPUSeconds(pid)
+		s1, _ := sysstat.CPUSecondsSum(pids)
 		c1, _ := sysstat.CPUSeconds(self)
 		done <- sysSample{serverCPU: s1 - s0, clientCPU: c1 - c0, peakRSS: rss.Stop()}
 	}()
@@ -356,12 +368,12 @@ func (r *Runner) sampleAt(warm, end time.Time) func() sysSample {
 // and the server's peak RSS; the returned function stops and returns the
 // deltas.
 func (r *Runner) sampleNow() func() sysSample {
-	pid, self := r.Server.PID(), os.Getpid()
-	s0, _ := sysstat.CPUSeconds(pid)
+	pids, self := r.serverPIDs(), os.Getpid()
+	s0, _ := sysstat.CPUSecondsSum(pids)
 	c0, _ := sysstat.CPUSeconds(self)
-	rss := sysstat.StartSampler(pid, 250*time.Millisecond)
+	rss := sysstat.StartSamplerSum(pids, 250*time.Millisecond)
 	return func() sysSample {
-		s1, _ := sysstat.CPUSeconds(pid)
+		s1, _ := sysstat.CPUSecondsSum(pids)
 		c1, _ := sysstat.CPUSeconds(self)
 		return sysSample{serverCPU: s1 - s0, clientCPU: c1 - c0, peakRSS: rss.Stop()}
 	}

@@ -179,3 +179,35 @@ func TestThrottledRunReportsThrottledRate(t *testing.T) {
 		}
 	})
 }
+
+// multiServer is a server of several processes (driver.MultiProcess).
+type multiServer struct {
+	throttledServer
+	pids []int
+}
+
+func (s *multiServer) PIDs() []int { return s.pids }
+
+// TestServerPIDs: the CPU and RSS of every process of a multi-process
+// server count; a plain server is its one PID.
+func TestServerPIDs(t *testing.T) {
+	r := &Runner{Server: &throttledServer{}}
+	if got := r.serverPIDs(); len(got) != 1 || got[0] != os.Getpid() {
+		t.Fatalf("single-process server: %v", got)
+	}
+	r.Server = &multiServer{pids: []int{os.Getpid(), os.Getpid()}}
+	if got := r.serverPIDs(); len(got) != 2 {
+		t.Fatalf("multi-process server: %v", got)
+	}
+	r.Server = &multiServer{}
+	if got := r.serverPIDs(); len(got) != 1 || got[0] != os.Getpid() {
+		t.Fatalf("multi-process server without pids falls back to PID: %v", got)
+	}
+	// The same process listed twice: its RSS counts twice.
+	one := r.sampleNow()()
+	r.Server = &multiServer{pids: []int{os.Getpid(), os.Getpid()}}
+	two := r.sampleNow()()
+	if one.peakRSS <= 0 || two.peakRSS < one.peakRSS*3/2 {
+		t.Fatalf("peak RSS of one process %d, of the same process twice %d", one.peakRSS, two.peakRSS)
+	}
+}

@@ -24,6 +24,24 @@ func CPUSeconds(pid int) (float64, error) {
 	return parseStatCPU(b)
 }
 
+// CPUSecondsSum is the summed CPU time of several processes (a server made
+// of several processes). It adds what it can read and returns the first
+// error, so a process that has ended counts as zero.
+func CPUSecondsSum(pids []int) (float64, error) {
+	var (
+		sum      float64
+		firstErr error
+	)
+	for _, pid := range pids {
+		c, err := CPUSeconds(pid)
+		if err != nil && firstErr == nil {
+			firstErr = err
+		}
+		sum += c
+	}
+	return sum, firstErr
+}
+
 // parseStatCPU reads utime and stime (fields 14 and 15) from a
 // /proc/<pid>/stat line; the command name (field 2) may hold spaces, so
 // fields are counted after its closing parenthesis.
@@ -68,9 +86,10 @@ func parseStatusRSS(b []byte) (int64, error) {
 	return 0, fmt.Errorf("no VmRSS in status")
 }
 
-// Sampler records the peak RSS of a process every interval until Stop.
+// Sampler records the peak RSS of a process (or the peak of the summed RSS
+// of several processes) every interval until Stop.
 type Sampler struct {
-	pid  int
+	pids []int
 	stop chan struct{}
 	wg   sync.WaitGroup
 	mu   sync.Mutex
@@ -79,7 +98,13 @@ type Sampler struct {
 
 // StartSampler starts sampling pid.
 func StartSampler(pid int, every time.Duration) *Sampler {
-	s := &Sampler{pid: pid, stop: make(chan struct{})}
+	return StartSamplerSum([]int{pid}, every)
+}
+
+// StartSamplerSum starts sampling the sum of the RSS of pids, read
+// together at each interval.
+func StartSamplerSum(pids []int, every time.Duration) *Sampler {
+	s := &Sampler{pids: pids, stop: make(chan struct{})}
 	s.sample()
 	s.wg.Add(1)
 	go func() {
@@ -99,11 +124,15 @@ func StartSampler(pid int, every time.Duration) *Sampler {
 }
 
 func (s *Sampler) sample() {
-	if rss, err := RSSBytes(s.pid); err == nil {
-		s.mu.Lock()
-		s.peak = max(s.peak, rss)
-		s.mu.Unlock()
+	var sum int64
+	for _, pid := range s.pids {
+		if rss, err := RSSBytes(pid); err == nil {
+			sum += rss
+		}
 	}
+	s.mu.Lock()
+	s.peak = max(s.peak, sum)
+	s.mu.Unlock()
 }
 
 // Stop ends sampling and returns the peak RSS seen.

@@ -31,3 +31,28 @@ func TestSelf(t *testing.T) {
 		t.Fatalf("peak rss %d", peak)
 	}
 }
+
+func TestSum(t *testing.T) {
+	pid := os.Getpid()
+	one, err := CPUSeconds(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same process twice counts twice; a pid that does not exist
+	// counts zero and is reported.
+	two, err := CPUSecondsSum([]int{pid, pid, 1 << 30})
+	if err == nil {
+		t.Fatal("no error for a missing pid")
+	}
+	if two < 2*one {
+		t.Fatalf("sum %v < 2 × %v", two, one)
+	}
+	rss, err := RSSBytes(pid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := StartSamplerSum([]int{pid, pid, 1 << 30}, time.Millisecond)
+	if peak := s.Stop(); peak < 2*rss*9/10 {
+		t.Fatalf("peak of the sum %d, want about 2 × %d", peak, rss)
+	}
+}

@@ -30,7 +30,7 @@ type config struct {
 }
 
 // allSystems are the names -systems accepts, in run order.
-var allSystems = []string{"sluice", "sluice-nofsync", "nats", "nats-sync-always", "pravega", "kafka", "kafka-flush"}
+var allSystems = []string{"sluice", "sluice-nofsync", "nats", "nats-sync-always", "pravega", "pravega-durable", "kafka", "kafka-flush"}
 
 func parseFlags(fs *flag.FlagSet, args []string) (config, error) {
 	var (
@@ -48,7 +48,7 @@ func parseFlags(fs *flag.FlagSet, args []string) (config, error) {
 	fs.StringVar(&c.work, "work", "", "folder for server data (default <out>/work, deleted after each workload)")
 	fs.StringVar(&c.sluiceBin, "sluice-bin", "bin/sluice", "the sluice binary (make build)")
 	fs.StringVar(&c.natsBin, "nats-bin", "", "nats-server binary (default: go install into ~/.cache/sluice-bench)")
-	fs.StringVar(&c.pravega, "pravega-scripts", "test/interop/reference", "folder with Pravega's run.sh and stop.sh")
+	fs.StringVar(&c.pravega, "pravega-scripts", "test/interop/reference", "folder with Pravega's run.sh, stop.sh and durable.sh")
 	fs.StringVar(&c.kafka, "kafka-scripts", "bench/peers/kafka", "folder with Kafka's run.sh and stop.sh")
 	fs.BoolVar(&c.limits, "limits", true, "measure fsync, disk and loopback limits first")
 	fs.DurationVar(&duration, "duration", 0, "measurement window of every step (default: the workload's, 20s)")
@@ -120,6 +120,13 @@ func (c config) system(name string) (driver.System, error) {
 	case "pravega":
 		dir, _ := filepath.Abs(c.pravega)
 		return driver.Pravega{Scripts: dir, PortOffset: 20000}, nil
+	case "pravega-durable":
+		// Offset 19000: every port (ZooKeeper 21181, bookie 22181, controller
+		// 28090/28091, segment store 31345/25061) stays below the ephemeral
+		// range (32768+) and clear of the standalone's (offset 20000) and
+		// Kafka's (19092/19093), so both Pravegas can exist side by side.
+		dir, _ := filepath.Abs(c.pravega)
+		return driver.PravegaDurable{Scripts: dir, PortOffset: 19000}, nil
 	case "kafka", "kafka-flush":
 		dir, _ := filepath.Abs(c.kafka)
 		return driver.Kafka{Scripts: dir, FlushEveryMessage: name == "kafka-flush"}, nil
