@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"math/rand/v2"
 	"time"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/backoff"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/credentials"
 	"google.golang.org/grpc/credentials/insecure"
@@ -57,6 +59,11 @@ func dialController(u controllerURI, cfg *config) (*controller, error) {
 			grpc.WithDefaultServiceConfig(`{"loadBalancingConfig":[{"round_robin":{}}]}`))
 		target = "sluice:///controllers"
 	}
+	// gRPC waits 1 s, then longer, before reconnecting to a controller that
+	// went away; a restarted node is back within a fraction of that, and
+	// every writer and reader that needs the controller waits for it.
+	opts = append(opts, grpc.WithConnectParams(grpc.ConnectParams{Backoff: backoff.Config{
+		BaseDelay: 50 * time.Millisecond, Multiplier: 1.6, Jitter: 0.2, MaxDelay: 2 * time.Second}}))
 	cc, err := grpc.NewClient(target, opts...)
 	if err != nil {
 		return nil, err
@@ -94,6 +101,15 @@ func call[T any](ctx context.Context, c *controller, op string, notFound error, 
 		}
 		backoff = min(2*backoff, 2*time.Second)
 	}
+}
+
+// jittered returns a duration between d/2 and d, so that clients that
+// failed together do not retry together.
+func jittered(d time.Duration) time.Duration {
+	if d < 2 {
+		return d
+	}
+	return d/2 + rand.N(d/2)
 }
 
 // sleep waits d or until ctx is done.

@@ -104,8 +104,12 @@ func (sw *segmentWriter) enqueue(ev *pendingEvent) {
 // it by cancelling ctx.
 func (sw *segmentWriter) run(ctx context.Context) {
 	defer close(sw.done)
-	const minBackoff, maxBackoff = 10 * time.Millisecond, 2 * time.Second
+	// Setups are retried quickly: a segment store that restarts is back in
+	// well under a second, and the writer's events wait meanwhile. The
+	// jitter keeps many writers from retrying in step.
+	const minBackoff, maxBackoff = 10 * time.Millisecond, 250 * time.Millisecond
 	backoff := minBackoff
+	failing := false // only the first failure of a run is logged as a warning
 	for {
 		select {
 		case <-sw.wake:
@@ -129,13 +133,22 @@ func (sw *segmentWriter) run(ctx context.Context) {
 					if ctx.Err() != nil {
 						return
 					}
-					sw.w.c.cfg.log.Warn("append setup failed, retrying", "segment", sw.seg.Name(), "err", err)
-					if sleep(ctx, backoff) != nil {
+					log := sw.w.c.cfg.log.Warn
+					if failing {
+						log = sw.w.c.cfg.log.Debug
+					}
+					failing = true
+					log("append setup failed, retrying", "segment", sw.seg.Name(), "err", err)
+					if sleep(ctx, jittered(backoff)) != nil {
 						return
 					}
 					backoff = min(2*backoff, maxBackoff)
 				}
 				continue
+			}
+			if failing {
+				sw.w.c.cfg.log.Warn("append setup succeeded after retries", "segment", sw.seg.Name())
+				failing = false
 			}
 			backoff = minBackoff
 			block := sw.nextBlockLocked()

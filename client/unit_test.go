@@ -112,3 +112,13 @@ func TestFlushIgnoresLaterEvents(t *testing.T) {
 		t.Fatalf("pending %v: the later event should still be pending", f.pending)
 	}
 }
+
+func TestJitteredStaysWithinHalfAndWhole(t *testing.T) {
+	for _, d := range []time.Duration{0, 1, 10 * time.Millisecond, 250 * time.Millisecond} {
+		for range 1000 {
+			if j := jittered(d); j < d/2 || j > d {
+				t.Fatalf("jittered(%v) = %v, want within [%v, %v]", d, j, d/2, d)
+			}
+		}
+	}
+}
