@@ -59,6 +59,9 @@ type pendingEvent struct {
 	// done, if set, learns the event's fate (WriteAsync); it is called
 	// with no lock held.
 	done func(error)
+	// buf, if set, holds data and goes back to its pool once the event is
+	// acknowledged (eventbuf.go).
+	buf *[]byte
 }
 
 // callDone tells the events that asked for it (WriteAsync) their outcome.
@@ -256,6 +259,9 @@ func (sw *segmentWriter) acked(s *appendSession, num, offset int64) {
 	cbs := sw.ackLocked(num, nil)
 	sw.mu.Unlock()
 	callDone(cbs, nil) // after unlocking: a callback may Write
+	for _, ev := range cbs {
+		ev.recycle()
+	}
 }
 
 // ackLocked completes the events up to num and appends those that want a
@@ -272,7 +278,9 @@ func (sw *segmentWriter) ackLocked(num int64, cbs []*pendingEvent) []*pendingEve
 	sw.w.flow.release(q[:n])
 	for _, ev := range q[:n] {
 		if ev.done != nil {
-			cbs = append(cbs, ev)
+			cbs = append(cbs, ev) // recycled after its callback
+		} else {
+			ev.recycle()
 		}
 	}
 	clear(q[:n])

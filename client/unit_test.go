@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/sluicestream/sluice/internal/naming"
+	"github.com/sluicestream/sluice/internal/wire"
 )
 
 func TestParseControllerURI(t *testing.T) {
@@ -121,4 +122,37 @@ func TestJitteredStaysWithinHalfAndWhole(t *testing.T) {
 			}
 		}
 	}
+}
+
+func TestEventBufClass(t *testing.T) {
+	for _, tc := range []struct{ n, class int }{
+		{0, 0}, {1, 0}, {64, 0}, {65, 1}, {128, 1}, {1032, 5}, {1 << 20, 14}, {1<<20 + 1, -1},
+	} {
+		if got := eventBufClass(tc.n); got != tc.class {
+			t.Errorf("eventBufClass(%d) = %d, want %d", tc.n, got, tc.class)
+		}
+	}
+}
+
+// TestEventRecordFramesAndRecycles: a record holds the framed event in a
+// pooled buffer of the right size class, and recycling forgets the bytes.
+func TestEventRecordFramesAndRecycles(t *testing.T) {
+	payload := []byte("0123456789")
+	ev := newEventRecord("key", payload, nil)
+	want := wire.AppendEvent(nil, payload)
+	if string(ev.data) != string(want) || cap(ev.data) != 64 || ev.buf == nil {
+		t.Fatalf("record %q cap %d pooled %v, want %q cap 64 pooled", ev.data, cap(ev.data), ev.buf != nil, want)
+	}
+	if ev.key != naming.RoutingKeyToKey("key") {
+		t.Fatalf("key position %v", ev.key)
+	}
+	ev.recycle()
+	if ev.data != nil || ev.buf != nil {
+		t.Fatal("recycled record still holds its buffer")
+	}
+	big := newEventRecord("k", make([]byte, 2<<20), nil)
+	if big.buf != nil || len(big.data) != 2<<20+wire.EventHeaderSize {
+		t.Fatalf("a 2 MiB event: pooled %v, %d bytes", big.buf != nil, len(big.data))
+	}
+	big.recycle() // not pooled: a no-op
 }

@@ -132,9 +132,7 @@ func (w *EventWriter) Write(ctx context.Context, routingKey string, event []byte
 	if len(event) > MaxEventSize {
 		return fmt.Errorf("write %d bytes: %w", len(event), ErrEventTooLarge)
 	}
-	ev := &pendingEvent{key: naming.RoutingKeyToKey(routingKey),
-		data: wire.AppendEvent(make([]byte, 0, wire.EventHeaderSize+len(event)), event)}
-	return w.submit(ctx, ev)
+	return w.submit(ctx, newEventRecord(routingKey, event, nil))
 }
 
 // WriteAsync is Write with a per-event acknowledgement, like the Java
@@ -148,9 +146,7 @@ func (w *EventWriter) WriteAsync(ctx context.Context, routingKey string, event [
 	if len(event) > MaxEventSize {
 		return fmt.Errorf("write %d bytes: %w", len(event), ErrEventTooLarge)
 	}
-	ev := &pendingEvent{key: naming.RoutingKeyToKey(routingKey),
-		data: wire.AppendEvent(make([]byte, 0, wire.EventHeaderSize+len(event)), event), done: done}
-	return w.submit(ctx, ev)
+	return w.submit(ctx, newEventRecord(routingKey, event, done))
 }
 
 // submit queues ev (its data framed or raw) for the segment of its key.
