@@ -129,10 +129,7 @@ func (w *EventWriter) startSegmentLocked(seg Segment) *segmentWriter {
 // MaxInFlightBytes are unacknowledged. The event is copied. Delivery
 // errors are sticky: they fail this and later calls and Flush.
 func (w *EventWriter) Write(ctx context.Context, routingKey string, event []byte) error {
-	if len(event) > MaxEventSize {
-		return fmt.Errorf("write %d bytes: %w", len(event), ErrEventTooLarge)
-	}
-	return w.submit(ctx, newEventRecord(routingKey, event, nil))
+	return w.WriteAsync(ctx, routingKey, event, nil)
 }
 
 // WriteAsync is Write with a per-event acknowledgement, like the Java
@@ -141,7 +138,7 @@ func (w *EventWriter) Write(ctx context.Context, routingKey string, event []byte
 // error when it can no longer be (a failure, or Close before it was
 // stored). If WriteAsync returns an error, the event was not accepted and
 // done is not called. done must not block for long: it delays the
-// acknowledgements of other events.
+// acknowledgements of other events. With a nil done it is Write.
 func (w *EventWriter) WriteAsync(ctx context.Context, routingKey string, event []byte, done func(error)) error {
 	if len(event) > MaxEventSize {
 		return fmt.Errorf("write %d bytes: %w", len(event), ErrEventTooLarge)

@@ -259,10 +259,10 @@ func (s *pravegaDurableServer) Connect(ctx context.Context) (Client, error) {
 	return c, nil
 }
 
-// Kill sends SIGKILL to all four JVMs (pids from durable.sh's pid files,
-// each checked against its main class) and waits until they ended. The
-// segment store, which sends the acknowledgements, goes first, then the
-// others in reverse start order: by the time every JVM has ended, the
+// Kill sends SIGKILL to all four JVMs (the pids read at the last start,
+// each checked against its main class again) and waits until they ended.
+// The segment store, which sends the acknowledgements, goes first, then
+// the others in reverse start order: by the time every JVM has ended, the
 // client has handled the acks the segment store sent before it died, so
 // none of them counts as the first ack after the kill (W10). With
 // ZooKeeper first, one such ack came 2 ms after Kill returned.
@@ -271,16 +271,7 @@ func (s *pravegaDurableServer) Kill() error {
 	var errs []error
 	for i := len(durableProcs) - 1; i >= 0; i-- {
 		p := durableProcs[i]
-		b, err := os.ReadFile(filepath.Join(s.dir, p.name+".pid"))
-		if err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		pid, err := parsePIDFile(b)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s.pid: %w", p.name, err))
-			continue
-		}
+		pid := s.pids[p.name]
 		if !procRuns(pid, p.main) {
 			errs = append(errs, fmt.Errorf("kill %s: pid %d is not running %s", p.name, pid, p.main))
 			continue

@@ -52,8 +52,8 @@ func TestHelperDurableJVM(t *testing.T) {
 	os.Exit(0)
 }
 
-// TestDurableKill: Kill reads the four pid files, SIGKILLs the processes
-// whose command line names the expected main class, and returns once they
+// TestDurableKill: the pids read from the four pid files are checked against
+// their main classes; Kill SIGKILLs those processes and returns once they
 // have ended; PID is the segment store and PIDs all four.
 func TestDurableKill(t *testing.T) {
 	dir := t.TempDir()
@@ -106,9 +106,9 @@ func TestDurableKill(t *testing.T) {
 			t.Fatal("a killed process did not end")
 		}
 	}
-	// Killing again finds stale pid files: an error, nothing else killed.
+	// Killing again finds stale pids: an error, nothing else killed.
 	if err := s.Kill(); err == nil {
-		t.Error("second Kill on stale pid files reported no error")
+		t.Error("second Kill of ended processes reported no error")
 	}
 	if _, err := readDurablePIDs(dir); err == nil {
 		t.Error("readDurablePIDs accepted pids of ended processes")

@@ -184,10 +184,7 @@ func (r *Runner) runWrite(ctx context.Context, w workload.Workload, idx int, res
 		ws[i].w = wtr
 	}
 
-	keys := make([]string, max(1, s.Keys))
-	for i := range keys {
-		keys[i] = fmt.Sprintf("key-%d", i)
-	}
+	keys := routingKeys(s.Keys)
 	template := make([]byte, s.EventSize)
 	for i := range template {
 		template[i] = byte('a' + i%26)
@@ -352,14 +349,9 @@ func (r *Runner) sampleAt(warm, end time.Time) func() sysSample {
 	done := make(chan sysSample, 1)
 	go func() {
 		time.Sleep(time.Until(warm))
-		pids, self := r.serverPIDs(), os.Getpid()
-		s0, _ := sysstat.CPUSecondsSum(pids)
-		c0, _ := sysstat.CPUSeconds(self)
-		rss := sysstat.StartSamplerSum(pids, 250*time.Millisecond)
+		stop := r.sampleNow()
 		time.Sleep(time.Until(end))
-		s1, _ := sysstat.CPUSecondsSum(pids)
-		c1, _ := sysstat.CPUSeconds(self)
-		done <- sysSample{serverCPU: s1 - s0, clientCPU: c1 - c0, peakRSS: rss.Stop()}
+		done <- stop()
 	}()
 	return func() sysSample { return <-done }
 }
@@ -371,7 +363,7 @@ func (r *Runner) sampleNow() func() sysSample {
 	pids, self := r.serverPIDs(), os.Getpid()
 	s0, _ := sysstat.CPUSecondsSum(pids)
 	c0, _ := sysstat.CPUSeconds(self)
-	rss := sysstat.StartSamplerSum(pids, 250*time.Millisecond)
+	rss := sysstat.StartSampler(pids, 250*time.Millisecond)
 	return func() sysSample {
 		s1, _ := sysstat.CPUSecondsSum(pids)
 		c1, _ := sysstat.CPUSeconds(self)
@@ -414,4 +406,13 @@ func (r *Runner) progress(m *measure, label string) func() {
 		close(stop)
 		wg.Wait()
 	}
+}
+
+// routingKeys returns n (at least one) distinct routing keys.
+func routingKeys(n int) []string {
+	keys := make([]string, max(1, n))
+	for i := range keys {
+		keys[i] = fmt.Sprintf("key-%d", i)
+	}
+	return keys
 }

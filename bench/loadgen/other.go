@@ -20,15 +20,11 @@ import (
 // each acknowledged sequence number must be there exactly once.
 func (r *Runner) runRecovery(ctx context.Context, w workload.Workload, idx int, res *report.Result) error {
 	s := w.Steps[idx].Params
-	admin, err := r.Server.Connect(ctx)
+	admin, stream, err := r.stepStream(ctx, w, idx)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return err
 	}
 	defer func() { _ = admin.Close() }()
-	stream := r.streamName(w, idx, 0)
-	if err := admin.CreateStream(ctx, stream, s.Segments); err != nil {
-		return fmt.Errorf("create stream: %w", err)
-	}
 	m := &measure{eventSize: s.EventSize, write: hist.New(), e2e: hist.New()}
 	var (
 		mu       sync.Mutex
@@ -57,10 +53,7 @@ func (r *Runner) runRecovery(ctx context.Context, w workload.Workload, idx int, 
 	if err != nil {
 		return err
 	}
-	keys := make([]string, max(1, s.Keys))
-	for i := range keys {
-		keys[i] = fmt.Sprintf("key-%d", i)
-	}
+	keys := routingKeys(s.Keys)
 	template := make([]byte, s.EventSize)
 	m.start = time.Now().Add(50 * time.Millisecond)
 	m.warm, m.end = m.start, m.start.Add(s.Duration)
@@ -167,15 +160,11 @@ func (r *Runner) runRecovery(ctx context.Context, w workload.Workload, idx int, 
 // write's is in a note.
 func (r *Runner) runCatchUp(ctx context.Context, w workload.Workload, idx int, res *report.Result) error {
 	s := w.Steps[idx].Params
-	admin, err := r.Server.Connect(ctx)
+	admin, stream, err := r.stepStream(ctx, w, idx)
 	if err != nil {
-		return fmt.Errorf("connect: %w", err)
+		return err
 	}
 	defer func() { _ = admin.Close() }()
-	stream := r.streamName(w, idx, 0)
-	if err := admin.CreateStream(ctx, stream, s.Segments); err != nil {
-		return fmt.Errorf("create stream: %w", err)
-	}
 	m := &measure{eventSize: s.EventSize, write: hist.New(), e2e: hist.New()}
 	wc, err := r.Server.Connect(ctx)
 	if err != nil {
@@ -187,10 +176,7 @@ func (r *Runner) runCatchUp(ctx context.Context, w workload.Workload, idx int, r
 		return err
 	}
 	total := s.Bytes / int64(s.EventSize)
-	keys := make([]string, max(1, s.Keys))
-	for i := range keys {
-		keys[i] = fmt.Sprintf("key-%d", i)
-	}
+	keys := routingKeys(s.Keys)
 	began := time.Now()
 	m.start, m.warm = began, began
 	m.end = began.Add(24 * time.Hour)
@@ -273,4 +259,19 @@ func (r *Runner) runCatchUp(ctx context.Context, w workload.Workload, idx int, r
 		return fmt.Errorf("read %d of %d events in 10 minutes", res.Received, total)
 	}
 	return nil
+}
+
+// stepStream connects an admin client (the caller closes it) and creates the
+// step's one stream.
+func (r *Runner) stepStream(ctx context.Context, w workload.Workload, idx int) (driver.Client, string, error) {
+	admin, err := r.Server.Connect(ctx)
+	if err != nil {
+		return nil, "", fmt.Errorf("connect: %w", err)
+	}
+	stream := r.streamName(w, idx, 0)
+	if err := admin.CreateStream(ctx, stream, w.Steps[idx].Segments); err != nil {
+		_ = admin.Close()
+		return nil, "", fmt.Errorf("create stream: %w", err)
+	}
+	return admin, stream, nil
 }

@@ -96,14 +96,8 @@ type Sampler struct {
 	peak int64
 }
 
-// StartSampler starts sampling pid.
-func StartSampler(pid int, every time.Duration) *Sampler {
-	return StartSamplerSum([]int{pid}, every)
-}
-
-// StartSamplerSum starts sampling the sum of the RSS of pids, read
-// together at each interval.
-func StartSamplerSum(pids []int, every time.Duration) *Sampler {
+// StartSampler starts sampling the RSS of pids, summed at each interval.
+func StartSampler(pids []int, every time.Duration) *Sampler {
 	s := &Sampler{pids: pids, stop: make(chan struct{})}
 	s.sample()
 	s.wg.Add(1)

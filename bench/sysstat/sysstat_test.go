@@ -26,7 +26,7 @@ func TestSelf(t *testing.T) {
 	if _, err := CPUSeconds(pid); err != nil {
 		t.Fatal(err)
 	}
-	s := StartSampler(pid, time.Millisecond)
+	s := StartSampler([]int{pid}, time.Millisecond)
 	if peak := s.Stop(); peak <= 0 {
 		t.Fatalf("peak rss %d", peak)
 	}
@@ -51,7 +51,7 @@ func TestSum(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := StartSamplerSum([]int{pid, pid, 1 << 30}, time.Millisecond)
+	s := StartSampler([]int{pid, pid, 1 << 30}, time.Millisecond)
 	if peak := s.Stop(); peak < 2*rss*9/10 {
 		t.Fatalf("peak of the sum %d, want about 2 × %d", peak, rss)
 	}

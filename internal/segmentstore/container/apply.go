@@ -83,7 +83,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		s.durable.setAttrs(o.attrs)
 	case opSeal:
 		s.durable.sealed = true
-		s.metaDirty, s.metaUrgent = true, true
+		s.needMeta(metaNow)
 		c.serveLocked(s, s.index.Seal(), done)
 	case opTruncate:
 		s.durable.start = o.offset
@@ -91,7 +91,7 @@ func (c *Container) applyDurable(o *op, done *completion) {
 		var dropped []string
 		s.durable.extents, dropped = s.durable.extents.dropBelow(o.offset)
 		c.mu.garbage = append(c.mu.garbage, dropped...)
-		s.metaDirty, s.metaUrgent = true, true
+		s.needMeta(metaNow)
 	case opDelete:
 		c.mu.garbage = append(c.mu.garbage, lts.MetaName(s.name, s.id))
 		c.mu.garbage = append(c.mu.garbage, s.durable.extents.chunks()...)
@@ -108,14 +108,14 @@ func (c *Container) applyDurable(o *op, done *completion) {
 			c.mu.garbage = append(c.mu.garbage, lts.MetaName(src.name, src.id))
 			c.dropLocked(src, done) // its chunks now belong to the target
 		}
-		s.metaDirty, s.metaUrgent = true, true
+		s.needMeta(metaNow)
 		ready = append(ready, s.index.Grow(o.offset+o.length)...)
 		s.durable.length = o.offset + o.length
 		s.durable.setAttrs(o.attrs)
 		c.serveLocked(s, ready, done)
 	case opStorage:
 		s.durable.extents = s.durable.extents.insert(extent{offset: o.offset, length: o.length, chunk: o.chunk})
-		s.metaDirty = true
+		s.needMeta(metaLater)
 		c.mu.unflushed -= o.length
 		if c.mu.waiting > 0 {
 			c.mu.space.Broadcast()

@@ -49,16 +49,16 @@ func (c *Container) dirtyMetaLocked(now int64, all bool) []metaWrite {
 	var out []metaWrite
 	routine := 0
 	for _, s := range c.mu.byID {
-		if !s.metaDirty || s.deleted {
+		if s.meta == metaUpToDate || s.deleted {
 			continue
 		}
-		if !all && !s.metaUrgent {
+		if !all && s.meta == metaLater {
 			if now-s.metaWritten < c.tiering.MetaInterval.Milliseconds() || routine >= metaWritesPerPass {
 				continue
 			}
 			routine++
 		}
-		s.metaDirty, s.metaUrgent, s.metaWritten = false, false, now
+		s.meta, s.metaWritten = metaUpToDate, now
 		s.metaVersion++
 		v := &s.durable
 		m := ltsMeta{Format: 1, Segment: s.name, Epoch: s.id, Version: s.metaVersion, StartOffset: v.start,
@@ -84,7 +84,7 @@ func (c *Container) writeMeta(ctx context.Context, writes []metaWrite) error {
 		if err := c.storage.Put(ctx, w.name, w.data); err != nil {
 			c.mu.Lock()
 			for _, left := range writes[i:] {
-				left.seg.metaDirty, left.seg.metaUrgent = true, true
+				left.seg.needMeta(metaNow)
 			}
 			c.mu.Unlock()
 			return fmt.Errorf("write segment metadata %s: %w", w.name, err)
@@ -100,8 +100,8 @@ func (c *Container) writeMeta(ctx context.Context, writes []metaWrite) error {
 func (c *Container) markMetaAfterRecoveryLocked() {
 	now := c.nowMillis()
 	for _, s := range c.mu.byID {
-		if len(s.durable.extents) > 0 && !s.metaDirty {
-			s.metaDirty, s.metaWritten = true, now
+		if len(s.durable.extents) > 0 && s.meta == metaUpToDate {
+			s.meta, s.metaWritten = metaLater, now
 		}
 	}
 }

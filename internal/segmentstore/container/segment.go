@@ -53,13 +53,9 @@ type segment struct {
 	deleted  bool // the deletion is durable
 	modified int64
 	index    *readindex.Segment
-	// metaDirty: the segment's LTS metadata object needs rewriting;
-	// metaUrgent: in the storage writer's next pass (a seal, truncation or
-	// merge, which must reach the object before the chunks it no longer
-	// lists are deleted); otherwise once metaWritten (Unix ms) is
-	// Tiering.MetaInterval old. See dirtyMetaLocked.
-	metaDirty   bool
-	metaUrgent  bool
+	// meta says when the segment's LTS metadata object must be rewritten
+	// (see dirtyMetaLocked); metaWritten is when it last was (Unix ms).
+	meta        metaNeed
 	metaWritten int64
 	metaVersion int64
 	// prefetching: a read-ahead of this segment's next bytes from
@@ -79,3 +75,20 @@ type Info struct {
 	Sealed       bool
 	LastModified int64 // Unix milliseconds
 }
+
+// metaNeed is how soon a segment's LTS metadata object must be rewritten.
+type metaNeed int
+
+const (
+	metaUpToDate metaNeed = iota
+	// metaLater: new chunks only; once metaWritten is Tiering.MetaInterval
+	// old.
+	metaLater
+	// metaNow: in the storage writer's next pass (a seal, truncation or
+	// merge, which must reach the object before the chunks it no longer
+	// lists are deleted).
+	metaNow
+)
+
+// needMeta raises the urgency of the metadata object's rewrite to at least n.
+func (s *segment) needMeta(n metaNeed) { s.meta = max(s.meta, n) }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sync/atomic"
 	"testing"
 
 	"github.com/sluicestream/sluice/internal/segmentstore/lts"
@@ -45,7 +46,8 @@ func BenchmarkOS(b *testing.B) {
 // aligned buffers, of sizes with and without a partial last block and
 // spanning several write pieces, read back byte for byte.
 func TestPutAlignedChunks(t *testing.T) {
-	s, err := fs.New(vfs.Default(), t.TempDir()+"/lts")
+	fsys := &directCountingFS{FS: vfs.Default()}
+	s, err := fs.New(fsys, t.TempDir()+"/lts")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,4 +69,42 @@ func TestPutAlignedChunks(t *testing.T) {
 			t.Fatalf("%d-byte chunk read back differs", size)
 		}
 	}
+	if fsys.direct.Load() == 0 && !fsys.unsupported.Load() {
+		t.Fatal("no chunk was written directly")
+	}
+}
+
+// directCountingFS counts the direct writes of the files it creates.
+type directCountingFS struct {
+	vfs.FS
+	direct      atomic.Int64
+	unsupported atomic.Bool
+}
+
+func (d *directCountingFS) Create(name string) (vfs.File, error) {
+	f, err := d.FS.Create(name)
+	if err != nil {
+		return nil, err
+	}
+	return directCountingFile{File: f, fs: d}, nil
+}
+
+type directCountingFile struct {
+	vfs.File
+	fs *directCountingFS
+}
+
+func (f directCountingFile) WriteDirect(p []byte) (int, error) {
+	dw, ok := f.File.(vfs.DirectWriter)
+	if !ok {
+		f.fs.unsupported.Store(true)
+		return 0, vfs.ErrDirectUnsupported
+	}
+	n, err := dw.WriteDirect(p)
+	if errors.Is(err, vfs.ErrDirectUnsupported) {
+		f.fs.unsupported.Store(true)
+	} else if err == nil {
+		f.fs.direct.Add(1)
+	}
+	return n, err
 }
